@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from core.models import Person, Team, WorkerHeartbeat
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "team", "manager", "career_stage", "title", "joined_on"]
+    list_filter = ["career_stage", "team"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "title"]
+    autocomplete_fields = ["user", "team", "manager"]
+    list_select_related = ["user", "team", "manager__user"]
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["hostname", "seen_at"]
+    readonly_fields = ["hostname", "seen_at"]
+
+
+class PersonInline(admin.StackedInline):
+    model = Person
+    fk_name = "user"
+    can_delete = False
+    autocomplete_fields = ["team", "manager"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class CultivateUserAdmin(UserAdmin):
+    """Accounts with their place in the organisation, edited together (invitation-only sign-up)."""
+
+    inlines = [PersonInline]

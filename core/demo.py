@@ -1,0 +1,36 @@
+"""The demo organisation: who is in it. `seed_demo` makes it exist, idempotently."""
+
+DEMO_PASSWORD = "cultivate-demo"  # noqa: S105 - printed on purpose; demo accounts only
+
+# slug, name, parent slug, description
+TEAMS = [
+    ("ml-platform", "ML Platform", None, "Training pipelines, feature store and model serving."),
+    ("applied-ml", "Applied ML", None, "Models in the product: ranking, search and assistants."),
+    ("search-relevance", "Search Relevance", "applied-ml", "Retrieval, ranking and evaluation."),
+    ("data-engineering", "Data Engineering", None, "Ingestion, data quality and lineage."),
+]
+
+# username, first, last, team, manager username, career stage, title, time zone
+PEOPLE = [
+    ("maya", "Maya", "Okafor", "ml-platform", None, "principal", "Director of ML Engineering", "Europe/London"),
+    ("tomas", "Tomás", "Silva", "ml-platform", "maya", "staff", "Engineering Manager, ML Platform", "Europe/Lisbon"),
+    ("ines", "Inès", "Moreau", "applied-ml", "maya", "staff", "Engineering Manager, Applied ML", "Europe/Paris"),
+    ("kenji", "Kenji", "Watanabe", "data-engineering", "maya", "staff", "Engineering Manager, Data", "Asia/Tokyo"),
+    ("priya", "Priya", "Raman", "ml-platform", "tomas", "senior", "Senior ML Engineer", "Asia/Kolkata"),
+    ("lars", "Lars", "Berg", "ml-platform", "tomas", "senior", "Senior MLOps Engineer", "Europe/Oslo"),
+    ("amara", "Amara", "Nwosu", "ml-platform", "tomas", "early_career", "ML Engineer", "Africa/Lagos"),
+    ("ben", "Ben", "Carter", "ml-platform", "tomas", "early_career", "ML Engineer", "America/New_York"),
+    ("sofia", "Sofia", "Rossi", "applied-ml", "ines", "senior", "Senior Applied Scientist", "Europe/Rome"),
+    ("noah", "Noah", "Fischer", "search-relevance", "ines", "senior", "Senior ML Engineer, Search", "Europe/Berlin"),
+    ("lea", "Léa", "Dubois", "search-relevance", "noah", "early_career", "ML Engineer, Search", "Europe/Paris"),
+    ("omar", "Omar", "Haddad", "applied-ml", "ines", "early_career", "ML Engineer", "Asia/Dubai"),
+    ("hana", "Hana", "Kim", "applied-ml", "sofia", "early_career", "Associate ML Engineer", "Asia/Seoul"),
+    ("diego", "Diego", "Luna", "data-engineering", "kenji", "senior", "Senior Data Engineer", "America/Mexico_City"),
+    ("grace", "Grace", "Lee", "data-engineering", "kenji", "early_career", "Data Engineer", "America/Los_Angeles"),
+    ("yusuf", "Yusuf", "Demir", "data-engineering", "kenji", "early_career", "Data Engineer", "Europe/Istanbul"),
+]  # fmt: skip
+
+# The staff admin: everything, through the portal and Django admin (two-factor required).
+ADMIN = ("admin", "Ada", "Admin", "ml-platform", None, "staff", "Platform administrator", "UTC")
+
+EMAIL_DOMAIN = "example.com"

@@ -1,0 +1,83 @@
+"""Writes for the organisation. Keyword-only, typed, validated with full_clean()."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import CareerStage, Person, Team, WorkerHeartbeat
+
+
+def team_create(
+    *, name: str, slug: str = "", parent: Team | None = None, description: str = ""
+) -> Team:
+    team = Team(name=name, slug=slug, parent=parent, description=description)
+    team.full_clean(exclude=["slug"] if not slug else None)
+    team.save()
+    return team
+
+
+def person_create(
+    *,
+    user: AbstractBaseUser,
+    team: Team | None = None,
+    manager: Person | None = None,
+    career_stage: str = CareerStage.EARLY_CAREER,
+    title: str = "",
+    timezone_name: str = "UTC",
+    joined_on: datetime.date | None = None,
+) -> Person:
+    person = Person(
+        user=user,
+        team=team,
+        manager=manager,
+        career_stage=career_stage,
+        title=title,
+        timezone=timezone_name,
+        joined_on=joined_on or timezone.localdate(),
+    )
+    person.full_clean()
+    person.save()
+    return person
+
+
+def person_update_profile(*, person: Person, title: str, timezone_name: str, bio: str) -> Person:
+    """What people may change about themselves; team, manager and stage are set by admins."""
+    person.title = title
+    person.timezone = timezone_name
+    person.bio = bio
+    person.full_clean()
+    person.save(update_fields=["title", "timezone", "bio"])
+    return person
+
+
+@transaction.atomic
+def user_with_person_create(
+    *,
+    username: str,
+    email: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    is_staff: bool = False,
+    **person_fields,
+) -> Person:
+    user = get_user_model().objects.create_user(
+        username=username,
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=is_staff,
+        is_superuser=is_staff,
+    )
+    return person_create(user=user, **person_fields)
+
+
+def worker_heartbeat_record(*, hostname: str) -> WorkerHeartbeat:
+    heartbeat, _ = WorkerHeartbeat.objects.update_or_create(
+        hostname=hostname, defaults={"seen_at": timezone.now()}
+    )
+    return heartbeat

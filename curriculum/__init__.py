@@ -1,0 +1,2 @@
+"""Tracks and modules pointing to skills and labs, and the lab content itself, loaded into labs/
+(DESIGN.md, "Layout")."""

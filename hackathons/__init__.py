@@ -1,0 +1,1 @@
+"""Events and phases, ideas and votes, teams, submissions, judging (DESIGN.md, "Layout")."""

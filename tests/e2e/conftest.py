@@ -1,0 +1,55 @@
+import os
+from urllib.parse import urlparse
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django refuses database access from
+# a thread with a running loop unless told that this is deliberate (the test fixtures' writes).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(request):
+    """One headless Chromium (the Debian package) for every browser test of the session."""
+    from playwright.sync_api import sync_playwright
+
+    path = request.getfixturevalue("chromium_path")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path, headless=True, args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context whose requests may reach the app server and nothing else."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    allowed = urlparse(live_server.url).netloc
+    outside: list[str] = []
+
+    def only_local(route):
+        if urlparse(route.request.url).netloc == allowed:
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.outside_requests = outside
+    yield page
+    context.close()

@@ -1,0 +1,217 @@
+"""Every URL × every role, and a guard that fails when a URL has no entry.
+
+Roles: anonymous, engineer (reports to manager), manager (of engineer and peer), staff (with
+two-factor set up). The object in a URL belongs to `peer`, a colleague of the engineer: the
+engineer must not see their private data (404), their manager must.
+
+Expected outcomes: a status code, LOGIN (302 to the sign-in page), HOME (302 to the home page:
+already signed in), REDIRECT (302 anywhere but the sign-in page).
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+LOGIN, HOME, REDIRECT = "login", "home", "redirect"
+ROLES = ["anonymous", "engineer", "manager", "staff"]
+
+
+def everyone(outcome):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def signed_in(outcome, anonymous=LOGIN):
+    return {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], outcome)}
+
+
+@dataclass
+class Case:
+    expect: dict
+    kwargs: dict = field(default_factory=dict)  # values may be callables taking the org
+    method: str = "get"
+
+
+PUBLIC_ENTRANCE = {"anonymous": 200, "engineer": HOME, "manager": HOME, "staff": HOME}
+
+MATRIX: dict[str, Case] = {
+    # --- pages ---------------------------------------------------------------------------
+    "home": Case(signed_in(200)),
+    "people-directory": Case(signed_in(200)),
+    "person-detail": Case(
+        {"anonymous": LOGIN, "engineer": 404, "manager": 200, "staff": 200},
+        kwargs={"pk": lambda org: org.peer.pk},
+    ),
+    "profile-edit": Case(signed_in(200)),
+    "team-list": Case(signed_in(200)),
+    "team-detail": Case(signed_in(200), kwargs={"slug": lambda org: org.peer.team.slug}),
+    "my-reports": Case(signed_in(200)),
+    "healthz": Case(everyone(200)),
+    # --- API (refused, not redirected, for anonymous callers) -------------------------------
+    "api:api-root": Case(signed_in(200, anonymous=401)),
+    "api:token": Case(everyone(405)),  # POST only; covered in tests/core/test_auth.py
+    "api:schema": Case(signed_in(200, anonymous=401)),
+    "api:docs": Case(signed_in(200, anonymous=401)),
+    "api:team-list": Case(signed_in(200, anonymous=401)),
+    "api:team-detail": Case(
+        signed_in(200, anonymous=401), kwargs={"slug": lambda org: org.peer.team.slug}
+    ),
+    "api:person-list": Case(signed_in(200, anonymous=401)),
+    "api:person-me": Case(signed_in(200, anonymous=401)),
+    "api:person-detail": Case(
+        {"anonymous": 401, "engineer": 404, "manager": 200, "staff": 200},
+        kwargs={"pk": lambda org: org.peer.pk},
+    ),
+    # --- sign-in, sign-up, password reset: open to anonymous visitors -------------------------
+    "account_login": Case(PUBLIC_ENTRANCE),
+    "account_signup": Case(PUBLIC_ENTRANCE),
+    "account_reset_password": Case(everyone(200)),
+    "account_reset_password_done": Case(everyone(200)),
+    "account_reset_password_from_key": Case(
+        everyone(200), kwargs={"uidb36": "1", "key": "not-a-real-key"}
+    ),
+    "account_reset_password_from_key_done": Case(everyone(200)),
+    "account_email_verification_sent": Case(everyone(200)),
+    "account_confirm_email": Case(everyone(200), kwargs={"key": "not-a-real-key"}),
+    "account_inactive": Case(everyone(200)),
+    # Steps inside a sign-in in progress: without one, back to the start.
+    "account_confirm_login_code": Case(signed_in(REDIRECT)),
+    "mfa_authenticate": Case(signed_in(REDIRECT)),
+    "socialaccount_login_cancelled": Case(everyone(200)),
+    "socialaccount_login_error": Case(signed_in(401)),
+    "socialaccount_signup": Case(everyone(LOGIN)),  # only inside a pending social sign-in
+    # --- account management: signed-in people only -------------------------------------------
+    "account_logout": Case(signed_in(200)),
+    "account_email": Case(signed_in(200)),
+    "account_change_password": Case(signed_in(200)),
+    "account_set_password": Case(signed_in(REDIRECT)),  # they have a password: go to change
+    "account_reauthenticate": Case(signed_in(200)),
+    "account_request_reauthentication_code": Case(signed_in(REDIRECT)),  # codes are off
+    "account_confirm_reauthentication_code": Case(signed_in(REDIRECT)),
+    "mfa_index": Case(signed_in(200)),
+    # Two-factor: only staff have a TOTP device in the fixture; nobody has recovery codes yet.
+    "mfa_reauthenticate": Case({**signed_in(REDIRECT), "staff": 200}),
+    "mfa_activate_totp": Case(signed_in(REDIRECT)),  # asks for the password again first
+    "mfa_deactivate_totp": Case({**signed_in(404), "staff": REDIRECT}),
+    "mfa_view_recovery_codes": Case(signed_in(404)),
+    "mfa_generate_recovery_codes": Case(signed_in(REDIRECT)),
+    "mfa_download_recovery_codes": Case(signed_in(404)),
+    "socialaccount_connections": Case(signed_in(200)),
+}
+
+# The Django admin: one rule for all of its URLs, each of them checked.
+# What staff get where a GET alone is not a complete request.
+ADMIN_STAFF_SPECIAL = {"admin:autocomplete": 403, "admin:logout": 405, "admin:view_on_site": 404}
+
+# URLs without a name, by route: allauth's old addresses and the admin's catch-alls.
+UNNAMED: dict[str, Case] = {
+    "accounts/social/login/cancelled/": Case(signed_in(301)),
+    "accounts/social/login/error/": Case(signed_in(301)),
+    "accounts/social/signup/": Case(signed_in(301)),
+    "accounts/social/connections/": Case(signed_in(301)),
+}
+
+
+def iter_patterns(patterns=None, prefix="", namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from iter_patterns(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name, route
+
+
+ALL = list(iter_patterns())
+NAMED = sorted({name for name, _ in ALL if name})
+ADMIN_NAMES = [name for name in NAMED if name.startswith("admin:")]
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    missing = [n for n in NAMED if n not in MATRIX and not n.startswith("admin:")]
+    unnamed = [
+        route
+        for name, route in ALL
+        if not name and route not in UNNAMED and not route.startswith("admin/")
+    ]
+
+    assert not missing, f"add these URL names to MATRIX: {missing}"
+    assert not unnamed, f"add these routes to UNNAMED: {unnamed}"
+    assert not set(MATRIX) - set(NAMED), f"stale entries: {set(MATRIX) - set(NAMED)}"
+
+
+def client_for(role, org, client):
+    if role != "anonymous":
+        client.force_login(getattr(org, role).user)
+    return client
+
+
+def check(response, expected, url):
+    location = response.get("Location", "")
+    if expected == LOGIN:
+        assert response.status_code == 302 and location.startswith("/accounts/login/"), url
+    elif expected == HOME:
+        assert response.status_code == 302 and location == "/", url
+    elif expected == REDIRECT:
+        assert response.status_code == 302, (url, response.status_code)
+        assert not location.startswith("/accounts/login/"), f"{url} sent a member to sign in"
+    else:
+        assert response.status_code == expected, (url, response.status_code, location)
+
+
+def resolve_kwargs(kwargs, org):
+    return {k: v(org) if callable(v) else v for k, v in kwargs.items()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_named_urls(name, role, org, client):
+    case = MATRIX[name]
+    url = reverse(name, kwargs=resolve_kwargs(case.kwargs, org))
+
+    response = getattr(client_for(role, org, client), case.method)(url)
+
+    check(response, case.expect[role], url)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(UNNAMED))
+def test_unnamed_urls(route, role, org, client):
+    response = client_for(role, org, client).get("/" + route)
+
+    check(response, UNNAMED[route].expect[role], route)
+
+
+def admin_kwargs(name):
+    """Sample arguments for an admin URL, taken from its own pattern."""
+    route = next(r for n, r in ALL if n == name)
+    kwargs = {}
+    for key in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route):
+        key = key[0] or key[1]
+        kwargs[key] = {"app_label": "core", "content_type_id": 1}.get(key, "1")
+    return kwargs
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", ADMIN_NAMES)
+def test_admin_urls(name, role, org, client):
+    url = reverse(name, kwargs=admin_kwargs(name))
+
+    response = client_for(role, org, client).get(url)
+
+    if role == "staff" and name in ADMIN_STAFF_SPECIAL:
+        check(response, ADMIN_STAFF_SPECIAL[name], url)
+    elif role == "staff":
+        assert response.status_code in (200, 302), (url, response.status_code)
+        assert not response.get("Location", "").startswith(("/accounts/login/", "/admin/login/"))
+    else:
+        # Everyone else ends on a sign-in page: ours for visitors, the admin's "not authorised"
+        # page for members, which shows nothing of the admin.
+        final = client.get(url, follow=True)
+        expected = "/accounts/login/" if role == "anonymous" else "/admin/login/"
+        assert final.request["PATH_INFO"] == expected, (url, final.redirect_chain)
+        assert "Site administration" not in final.content.decode()
