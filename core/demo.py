@@ -1,4 +1,25 @@
-"""The demo organisation: who is in it. `seed_demo` makes it exist, idempotently."""
+"""The demo organisation: who is in it. `seed_demo` makes it exist, idempotently.
+
+Other apps add their own demo data (assessments, labs, mentorships…) by registering a seeder
+from their `AppConfig.ready()`; `seed_demo` runs them, in registration order, after the people
+exist. A seeder must be idempotent too.
+"""
+
+from collections.abc import Callable
+
+Seeder = Callable[..., None]
+_seeders: list[Seeder] = []
+
+
+def register_seeder(seeder: Seeder) -> None:
+    """`seeder(stdout=…)` is called by `seed_demo` after the organisation exists."""
+    if seeder not in _seeders:
+        _seeders.append(seeder)
+
+
+def seeders() -> list[Seeder]:
+    return list(_seeders)
+
 
 DEMO_PASSWORD = "cultivate-demo"  # noqa: S105 - printed on purpose; demo accounts only
 

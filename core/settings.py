@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "core",
+    "labs",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,8 @@ class Command(BaseCommand):
         for row in demo.PEOPLE:
             people[row[0]] = self._person(row, teams, people, is_staff=False)
         self._person(demo.ADMIN, teams, people, is_staff=True)
+        for seeder in demo.seeders():
+            seeder(stdout=self.stdout)
         self._print_logins()
 
     def _teams(self) -> dict[str, Team]:

@@ -1,0 +1,70 @@
+"""Permission-matrix rows for core's URLs: pages, API, sign-in and account management."""
+
+from tests.url_matrix import HOME, LOGIN, REDIRECT, Case, everyone, signed_in
+
+PUBLIC_ENTRANCE = {"anonymous": 200, "engineer": HOME, "manager": HOME, "staff": HOME}
+
+URLS: dict[str, Case] = {
+    # --- pages ---------------------------------------------------------------------------
+    "home": Case(signed_in(200)),
+    "people-directory": Case(signed_in(200)),
+    "person-detail": Case(
+        {"anonymous": LOGIN, "engineer": 404, "manager": 200, "staff": 200},
+        kwargs={"pk": lambda org: org.peer.pk},
+    ),
+    "profile-edit": Case(signed_in(200)),
+    "team-list": Case(signed_in(200)),
+    "team-detail": Case(signed_in(200), kwargs={"slug": lambda org: org.peer.team.slug}),
+    "my-reports": Case(signed_in(200)),
+    "healthz": Case(everyone(200)),
+    # --- API (refused, not redirected, for anonymous callers) -------------------------------
+    "api:api-root": Case(signed_in(200, anonymous=401)),
+    "api:token": Case(everyone(405)),  # POST only; covered in tests/core/test_auth.py
+    "api:schema": Case(signed_in(200, anonymous=401)),
+    "api:docs": Case(signed_in(200, anonymous=401)),
+    "api:team-list": Case(signed_in(200, anonymous=401)),
+    "api:team-detail": Case(
+        signed_in(200, anonymous=401), kwargs={"slug": lambda org: org.peer.team.slug}
+    ),
+    "api:person-list": Case(signed_in(200, anonymous=401)),
+    "api:person-me": Case(signed_in(200, anonymous=401)),
+    "api:person-detail": Case(
+        {"anonymous": 401, "engineer": 404, "manager": 200, "staff": 200},
+        kwargs={"pk": lambda org: org.peer.pk},
+    ),
+    # --- sign-in, sign-up, password reset: open to anonymous visitors -------------------------
+    "account_login": Case(PUBLIC_ENTRANCE),
+    "account_signup": Case(PUBLIC_ENTRANCE),
+    "account_reset_password": Case(everyone(200)),
+    "account_reset_password_done": Case(everyone(200)),
+    "account_reset_password_from_key": Case(
+        everyone(200), kwargs={"uidb36": "1", "key": "not-a-real-key"}
+    ),
+    "account_reset_password_from_key_done": Case(everyone(200)),
+    "account_email_verification_sent": Case(everyone(200)),
+    "account_confirm_email": Case(everyone(200), kwargs={"key": "not-a-real-key"}),
+    "account_inactive": Case(everyone(200)),
+    # Steps inside a sign-in in progress: without one, back to the start.
+    "account_confirm_login_code": Case(signed_in(REDIRECT)),
+    "mfa_authenticate": Case(signed_in(REDIRECT)),
+    "socialaccount_login_cancelled": Case(everyone(200)),
+    "socialaccount_login_error": Case(signed_in(401)),
+    "socialaccount_signup": Case(everyone(LOGIN)),  # only inside a pending social sign-in
+    # --- account management: signed-in people only -------------------------------------------
+    "account_logout": Case(signed_in(200)),
+    "account_email": Case(signed_in(200)),
+    "account_change_password": Case(signed_in(200)),
+    "account_set_password": Case(signed_in(REDIRECT)),  # they have a password: go to change
+    "account_reauthenticate": Case(signed_in(200)),
+    "account_request_reauthentication_code": Case(signed_in(REDIRECT)),  # codes are off
+    "account_confirm_reauthentication_code": Case(signed_in(REDIRECT)),
+    "mfa_index": Case(signed_in(200)),
+    # Two-factor: only staff have a TOTP device in the fixture; nobody has recovery codes yet.
+    "mfa_reauthenticate": Case({**signed_in(REDIRECT), "staff": 200}),
+    "mfa_activate_totp": Case(signed_in(REDIRECT)),  # asks for the password again first
+    "mfa_deactivate_totp": Case({**signed_in(404), "staff": REDIRECT}),
+    "mfa_view_recovery_codes": Case(signed_in(404)),
+    "mfa_generate_recovery_codes": Case(signed_in(REDIRECT)),
+    "mfa_download_recovery_codes": Case(signed_in(404)),
+    "socialaccount_connections": Case(signed_in(200)),
+}
