@@ -11,6 +11,7 @@ already signed in), REDIRECT (302 anywhere but the sign-in page).
 import re
 
 import pytest
+from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.core import url_matrix as core_urls
@@ -105,12 +106,17 @@ def test_unnamed_urls(route, role, org, client):
 
 
 def admin_kwargs(name):
-    """Sample arguments for an admin URL, taken from its own pattern."""
+    """Arguments for an admin URL, taken from its own pattern; object ids of real rows."""
     route = next(r for n, r in ALL if n == name)
     kwargs = {}
     for key in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route):
         key = key[0] or key[1]
         kwargs[key] = {"app_label": "core", "content_type_id": 1}.get(key, "1")
+    for key in {"object_id", "id"} & kwargs.keys():
+        for model in admin.site._registry:
+            if name.startswith(f"admin:{model._meta.app_label}_{model._meta.model_name}_"):
+                row = model._default_manager.order_by("pk").first()
+                kwargs[key] = str(row.pk) if row else "0"
     return kwargs
 
 
