@@ -48,4 +48,4 @@ pytest: install
 test: lint check pytest
 
 clean:
-	rm -rf var/cache var/broker var/test.sqlite3 var/screenshots
+	rm -rf var/cache var/broker var/test-*.sqlite3 var/screenshots

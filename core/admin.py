@@ -44,3 +44,7 @@ class CultivateUserAdmin(UserAdmin):
     """Accounts with their place in the organisation, edited together (invitation-only sign-up)."""
 
     inlines = [PersonInline]
+
+
+# The skill catalog and matrix register their own admin pages.
+import core.skills.admin  # noqa: E402, F401

@@ -9,9 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Organisation"
 
     def ready(self) -> None:
-        from core import dashboard
+        from core import dashboard, skills
 
         dashboard.register_core_panels()
+        skills.ready()
         _ensure_embedded_folders()
 
 

@@ -115,3 +115,7 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+# The skill catalog and matrix live in their own sub-package but belong to the `core` app.
+from core.skills.models import *  # noqa: E402, F403

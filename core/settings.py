@@ -120,7 +120,8 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cultivate.sqlite3
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker subprocess in the tests sees the test data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One file per test run, so that two runs side by side do not share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -262,6 +263,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic tasks of every app, named by string so that core imports none of them.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.worker_heartbeat", "schedule": 60.0},
+    "labs-sweeper": {"task": "labs.tasks.sweep_submissions", "schedule": 60.0},
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = BASE_DIR / env_str("CELERY_BROKER_DIR", str(VAR_DIR / "broker"))
@@ -317,3 +319,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Labs -----------------------------------------------------------------------------------
+
+# auto: bubblewrap when it works, else a loudly announced reduced-isolation mode (embedded);
+# required: a worker refuses to grade without bubblewrap (production); off: reduced, for tests.
+LABS_SANDBOX = env_str("LABS_SANDBOX", "auto")
+if LABS_SANDBOX not in {"auto", "required", "off"}:
+    raise ImproperlyConfigured("LABS_SANDBOX must be one of auto, required, off")
+# The Python that runs learners' kernels (needs ipykernel): by default the one `make` builds in
+# var/kernel-env (outside any private home, so the sandbox user can read it), else the worker's.
+_kernel_env_python = VAR_DIR / "kernel-env" / "bin" / "python"
+LABS_KERNEL_PYTHON = env_str(
+    "LABS_KERNEL_PYTHON", str(_kernel_env_python) if _kernel_env_python.exists() else ""
+)
+# The unprivileged uid sandboxed kernels run as (the worker drops to it when it runs as root).
+LABS_SANDBOX_UID = env_int("LABS_SANDBOX_UID", 65534)
+LABS_RUN_DIR = env_str("LABS_RUN_DIR", "") or None  # where run folders go; default: the system's
+LABS_MAX_UPLOAD_BYTES = env_int("LABS_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+LABS_MAX_CELLS = env_int("LABS_MAX_CELLS", 500)
+LABS_MAX_OUTPUT_BYTES = env_int("LABS_MAX_OUTPUT_BYTES", 1_000_000)
+LABS_LEASE_SECONDS = env_int("LABS_LEASE_SECONDS", 15 * 60)

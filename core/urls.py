@@ -20,6 +20,7 @@ api_urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
+    path("", include("core.skills.api_urls")),
     path("", include("labs.api_urls")),
 ]
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("teams/", views.team_list, name="team-list"),
     path("teams/<slug:slug>/", views.team_detail, name="team-detail"),
     path("team/", views.my_reports, name="my-reports"),
+    path("skills/", include("core.skills.urls")),
     path("labs/", include("labs.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),

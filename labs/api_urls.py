@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from rest_framework.routers import DefaultRouter
+
+from labs import api
+
+router = DefaultRouter()
+router.include_root_view = False
+router.include_format_suffixes = False
+router.register("labs", api.LabViewSet, basename="lab")
+router.register("submissions", api.SubmissionViewSet, basename="submission")
+
+urlpatterns = router.urls

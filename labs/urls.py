@@ -1,3 +1,15 @@
+from django.urls import path
+
+from labs import views
+
 app_name = "labs"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.lab_list, name="index"),
+    path("submissions/<int:pk>/", views.submission_detail, name="submission"),
+    path("submissions/<int:pk>/status/", views.submission_status, name="submission-status"),
+    path("submissions/<int:pk>/feedback/", views.submission_feedback, name="submission-feedback"),
+    path("<slug:slug>/", views.lab_detail, name="detail"),
+    path("<slug:slug>/notebook/", views.lab_notebook, name="notebook"),
+    path("<slug:slug>/submit/", views.lab_submit, name="submit"),
+]

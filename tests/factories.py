@@ -52,3 +52,69 @@ def staff_person(**kwargs) -> Person:
     person = PersonFactory(user__is_staff=True, user__is_superuser=True, **kwargs)
     enable_totp(person.user)
     return person
+
+
+# --- Skills (core/skills) -------------------------------------------------------------------
+# The catalog itself comes from migration 0004: tests use the real skills by slug
+# (Skill.objects.get(slug="coding")) and make extra ones with SkillFactory.
+
+from core.skills.models import (  # noqa: E402
+    Assessment,
+    AssessorRole,
+    Evidence,
+    EvidenceKind,
+    ReviewRequest,
+    Skill,
+    SkillGroup,
+)
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"test-skill-{n}")
+    name = factory.LazyAttribute(lambda skill: skill.slug.replace("-", " ").capitalize())
+    short_name = factory.LazyAttribute(lambda skill: skill.name[:24])
+    group = SkillGroup.FOUNDATIONS
+    description = "A skill made by a test."
+    rubric_0 = "Has not done it yet."
+    rubric_1 = "Does it with help."
+    rubric_2 = "Does it alone."
+    rubric_3 = "Teaches it."
+    rubric_4 = "Shapes how the organisation does it."
+    position = 1000
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A self-assessment unless told otherwise (rows are written directly: no role check)."""
+
+    class Meta:
+        model = Assessment
+
+    subject = factory.SubFactory(PersonFactory)
+    skill = factory.LazyFunction(lambda: Skill.objects.get(slug="coding"))
+    assessor = factory.SelfAttribute("subject")
+    assessor_role = AssessorRole.SELF
+    level = 2
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    person = factory.SubFactory(PersonFactory)
+    skill = factory.LazyFunction(lambda: Skill.objects.get(slug="coding"))
+    kind = EvidenceKind.EXTERNAL_LINK
+    title = factory.Sequence(lambda n: f"Evidence {n}")
+    url = "https://example.com/evidence"
+
+
+class ReviewRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewRequest
+
+    requester = factory.SubFactory(PersonFactory)
+    reviewer = factory.SubFactory(PersonFactory)
+    skill = factory.LazyFunction(lambda: Skill.objects.get(slug="coding"))

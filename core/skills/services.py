@@ -1,0 +1,147 @@
+"""Writes for the skill matrix. Keyword-only, typed, validated with full_clean().
+
+Assessments and evidence are append-only: there is a service to add them and none to change
+them. `evidence_record` is the one way other apps (labs, hackathons, mentoring) add evidence.
+"""
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import Person
+from core.skills import selectors
+from core.skills.models import Assessment, Evidence, ReviewRequest, Skill
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    subject: Person,
+    skill: Skill,
+    assessor: Person,
+    level: int,
+    note: str = "",
+    created_at: datetime | None = None,
+) -> Assessment:
+    """Rate `subject` in `skill`. The role (self, manager, mentor, staff) follows from who the
+    assessor is; it closes the open review request the subject sent this assessor, if any.
+    `created_at` is for imports and demo data; it defaults to now."""
+    role = selectors.assessor_role_for(assessor=assessor, subject=subject)
+    if role is None:
+        raise PermissionDenied("You may not assess this person.")
+    if skill.retired:
+        raise ValidationError({"skill": f"{skill.name} is retired; it is no longer assessed."})
+    assessment = Assessment(
+        subject=subject,
+        skill=skill,
+        assessor=assessor,
+        assessor_role=role,
+        level=level,
+        note=note,
+        created_at=created_at or timezone.now(),
+    )
+    assessment.full_clean()
+    assessment.save()
+    _review_requests_answer(assessment=assessment)
+    return assessment
+
+
+def _review_requests_answer(*, assessment: Assessment) -> None:
+    ReviewRequest.objects.filter(
+        status=ReviewRequest.Status.OPEN,
+        requester=assessment.subject,
+        reviewer=assessment.assessor,
+        skill=assessment.skill,
+    ).update(status=ReviewRequest.Status.DONE, closed_at=timezone.now(), assessment=assessment)
+
+
+def evidence_record(
+    *,
+    person: Person,
+    skill: Skill,
+    kind: str,
+    title: str,
+    url: str,
+    note: str = "",
+    created_by: Person | None = None,
+    source: str = "",
+) -> Evidence:
+    """Tie `person` and `skill` to what shows it. `created_by` is None when the system records
+    it. With a `source` (e.g. "labs.submission:42") recording the same thing twice returns the
+    first row, so a task delivered twice adds one piece of evidence."""
+    if source:
+        existing = Evidence.objects.filter(person=person, skill=skill, source=source).first()
+        if existing is not None:
+            return existing
+    evidence = Evidence(
+        person=person,
+        skill=skill,
+        kind=kind,
+        title=title,
+        url=url,
+        note=note,
+        created_by=created_by,
+        source=source,
+    )
+    evidence.full_clean()
+    try:
+        with transaction.atomic():
+            evidence.save()
+    except IntegrityError:
+        # Another process recorded the same source between our check and our insert.
+        if not source:
+            raise
+        return Evidence.objects.get(person=person, skill=skill, source=source)
+    return evidence
+
+
+@transaction.atomic
+def review_request_create(
+    *, requester: Person, reviewer: Person, skill: Skill, message: str = "", notify: bool = True
+) -> ReviewRequest:
+    """Ask a manager or mentor to review one skill; they get an e-mail and see it on their
+    dashboard. It closes when they assess that skill for the requester."""
+    if not selectors.reviewer_candidates(person=requester).filter(pk=reviewer.pk).exists():
+        raise ValidationError(
+            {"reviewer": "You can ask your manager (or their managers) or a mentor for a review."}
+        )
+    if skill.retired:
+        raise ValidationError({"skill": f"{skill.name} is retired; it is no longer assessed."})
+    request = ReviewRequest(requester=requester, reviewer=reviewer, skill=skill, message=message)
+    request.full_clean()
+    request.save()
+    if notify:
+        transaction.on_commit(lambda: review_request_notify(review_request=request))
+    return request
+
+
+def review_request_notify(*, review_request: ReviewRequest) -> None:
+    """E-mail the reviewer. The request is saved whatever happens here: a mail server that is
+    down is logged, and the reviewer still finds the request on their dashboard."""
+    reviewer = review_request.reviewer
+    if not reviewer.user.email:
+        return
+    link = settings.SITE_URL.rstrip("/") + reverse("skills:review-requests")
+    requester = review_request.requester.display_name
+    body = (
+        f"{requester} asks you to review their level in {review_request.skill.name}.\n\n"
+        f"{review_request.message}\n\n"
+        f"Assess it here (the request closes when you do): {link}\n"
+    )
+    try:
+        send_mail(
+            subject=f"{requester} asks for a review of {review_request.skill.name}",
+            message=body,
+            from_email=None,
+            recipient_list=[reviewer.user.email],
+        )
+    except Exception:
+        logger.exception("Could not e-mail review request %s", review_request.pk)

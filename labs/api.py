@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.selectors import person_of
+from labs import selectors
+from labs.notebooks import notebook_bytes
+from labs.serializers import (
+    LabSerializer,
+    SubmissionCreatedSerializer,
+    SubmissionSerializer,
+    SubmissionUploadSerializer,
+)
+from labs.services import submission_create
+from labs.uploads import UploadError
+
+
+class LabViewSet(viewsets.ReadOnlyModelViewSet):
+    """Released labs; download the learner notebook; submit an answered notebook."""
+
+    serializer_class = LabSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.lab_list(user=self.request.user)
+
+    def get_object(self):
+        return selectors.lab_get(slug=self.kwargs["slug"])
+
+    @extend_schema(responses={(200, "application/x-ipynb+json"): bytes})
+    @action(detail=True)
+    def notebook(self, request: Request, slug: str) -> HttpResponse:
+        lab = self.get_object()
+        response = HttpResponse(notebook_bytes(lab), content_type="application/x-ipynb+json")
+        response["Content-Disposition"] = f'attachment; filename="{lab.slug}.ipynb"'
+        return response
+
+    @extend_schema(
+        request={"multipart/form-data": SubmissionUploadSerializer},
+        responses={201: SubmissionCreatedSerializer, 200: SubmissionSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser])
+    def submissions(self, request: Request, slug: str) -> Response:
+        lab = self.get_object()
+        if request.method == "GET":
+            mine = selectors.submission_list(user=request.user, lab=lab)
+            return Response(SubmissionSerializer(mine, many=True).data)
+        return _submit(request, lab)
+
+
+def _submit(request: Request, lab) -> Response:
+    person = person_of(request.user)
+    if person is None:
+        raise NotFound("This account has no profile in the organisation.")
+    if _declared_length(request) > settings.LABS_MAX_UPLOAD_BYTES + 64 * 1024:
+        limit_mb = settings.LABS_MAX_UPLOAD_BYTES // (1024 * 1024)
+        reason = f"The file is larger than the limit of {limit_mb} MB."
+        return Response({"notebook": [reason]}, status=413)
+    upload = request.FILES.get("notebook")
+    if upload is None:
+        return Response({"notebook": ["Attach the notebook as the multipart field `notebook`."]},
+                        status=status.HTTP_400_BAD_REQUEST)  # fmt: skip
+    try:
+        submission = submission_create(lab=lab, person=person, data=_read_capped(upload))
+    except UploadError as error:
+        return Response({"notebook": [error.reason]}, status=error.status)
+    return Response({"id": submission.pk, "status": submission.status}, status=201)
+
+
+def _declared_length(request: Request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _read_capped(upload) -> bytes:
+    # Read one byte past the cap: enough to know the file is too big, never more.
+    return upload.read(settings.LABS_MAX_UPLOAD_BYTES + 1)
+
+
+class SubmissionViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Your submissions (and, for managers and staff, those of the people you may see)."""
+
+    serializer_class = SubmissionSerializer
+
+    def get_queryset(self):
+        mine_only = self.action == "list" and self.request.query_params.get("all") != "1"
+        return selectors.submission_list(user=self.request.user, mine_only=mine_only)

@@ -1,0 +1,76 @@
+"""The feedback notebook: what the learner wrote and what it printed, and the visible tests.
+
+Rendered to HTML by nbconvert with `sanitize_html`, then served from a view whose
+Content-Security-Policy sandboxes it (no script runs in the app's origin). Hidden tests appear
+only as a placeholder; any output that quotes a line of a hidden test is withheld, so that code
+cannot smuggle hidden tests out through its printed output.
+"""
+
+import nbformat
+from nbconvert import HTMLExporter
+
+from labs.judge import RunPlan
+from labs.spec import LabSpec, SpecCell
+
+HIDDEN_PLACEHOLDER = "# Hidden test: its code is not shown."
+WITHHELD = "[output withheld: it quotes a hidden test]\n"
+
+
+def render_feedback(spec: LabSpec, plan: RunPlan, outcomes: list, answers: dict) -> str:
+    notebook = nbformat.v4.new_notebook(metadata=spec.notebook_metadata)
+    secrets = _hidden_lines(spec)
+    outputs_by_cell = {
+        id(rc.spec_cell): outcome.outputs
+        for rc, outcome in zip(plan.cells, outcomes, strict=True)
+        if rc.spec_cell is not None
+    }
+    for cell in spec.cells:
+        outputs = outputs_by_cell.get(id(cell), [])
+        notebook.cells.append(_feedback_cell(cell, answers, outputs, secrets))
+    exporter = HTMLExporter(template_name="classic", sanitize_html=True, exclude_input_prompt=True)
+    html, _ = exporter.from_notebook_node(notebook)
+    return html
+
+
+def _feedback_cell(cell: SpecCell, answers: dict, outputs: list, secrets: set[str]):
+    if cell.cell_type == "markdown":
+        source = cell.release_source
+        if cell.role == "manual":
+            source = answers.get(cell.grade_id or "", {}).get("source", source)
+        return nbformat.v4.new_markdown_cell(source)
+    if cell.cell_type != "code":
+        return nbformat.v4.new_raw_cell(cell.release_source)
+    if cell.role == "test" and cell.hidden:
+        return nbformat.v4.new_code_cell(HIDDEN_PLACEHOLDER)
+    if cell.role in ("answer", "manual"):
+        source = answers.get(cell.grade_id or "", {}).get("source", cell.release_source)
+    else:
+        source = cell.release_source
+    code = nbformat.v4.new_code_cell(source)
+    if not (cell.role == "test" and cell.has_hidden_part):
+        code.outputs = [_withhold(o, secrets) for o in outputs if not _is_sealed(o)]
+    return code
+
+
+def _hidden_lines(spec: LabSpec) -> set[str]:
+    """Lines of hidden test code that are long enough to be recognisable."""
+    lines = set()
+    for cell in spec.tests:
+        visible = set(cell.release_source.splitlines()) if not cell.hidden else set()
+        for line in cell.source.splitlines():
+            stripped = line.strip()
+            if len(stripped) >= 12 and line not in visible:
+                lines.add(stripped)
+    return lines
+
+
+def _withhold(output: dict, secrets: set[str]):
+    text = str(output.get("text", "")) + str(output.get("data", {})) + str(output.get("evalue", ""))
+    text += "".join(output.get("traceback", []))
+    if any(secret in text for secret in secrets):
+        return nbformat.v4.new_output("stream", name="stderr", text=WITHHELD)
+    return nbformat.from_dict(output)
+
+
+def _is_sealed(output: dict) -> bool:
+    return "application/vnd.cultivate.sealed+json" in output.get("data", {})

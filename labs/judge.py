@@ -1,0 +1,370 @@
+"""Build a grading run from a lab version and a learner's answers, and judge what came back.
+
+Everything here runs in the worker, outside the sandbox. The run is made of:
+- a preamble defining `seal(name, value)` (sealed checks) and an equality helper whose name is
+  new in every run;
+- the cells of the *pinned lab version*, in order: locked/setup code from the source, the
+  learner's answer cells matched by grade_id (the release stub where one is missing), and the
+  authoritative test cells, hidden parts included (never the tests in the upload);
+- after every test, a canary: a cell that looks like a test and whose outcome the worker knows.
+
+A test passes only when the kernel's execute reply says "ok", no error output was produced, and
+every sealed check of the cell matches its expected value (compared here; expected values never
+enter the sandbox). A canary that behaves wrongly means the kernel was tampered with (input
+transformers, a patched `run_cell` or `showtraceback`, patched `math.isclose`, a redefined
+`AssertionError`…): the submission then gets no automatic credit and is flagged for review.
+"""
+
+import ast
+import json
+import math
+import random
+import secrets
+from dataclasses import dataclass, field
+
+from labs.executor import CellOutcome, ExecutionResult, Limits
+from labs.spec import LabSpec, SealedCheck, SpecCell
+
+MAX_SEALED_BYTES = 64 * 1024
+MAX_SEALED_DEPTH = 32
+TAMPER_FLAG = "tamper_suspected"
+
+
+@dataclass(frozen=True)
+class Canary:
+    kind: str  # pass | fail | echo
+    expected_text: str = ""  # echo: the exact stdout; fail: the assertion message
+
+
+@dataclass(frozen=True)
+class RunCell:
+    code: str
+    role: str  # preamble | setup | answer | test | canary
+    spec_cell: SpecCell | None = None
+    canary: Canary | None = None
+
+
+@dataclass
+class RunPlan:
+    cells: list[RunCell]
+    eq_name: str
+
+
+@dataclass
+class Grade:
+    score: float
+    max_score: float
+    results: list[dict]
+    flags: list[str] = field(default_factory=list)
+    tamper: list[str] = field(default_factory=list)  # what the canaries saw, for reviewers
+    sealed_values: dict = field(default_factory=dict)  # name → value, from the tests
+
+    @property
+    def auto_score(self) -> float:
+        return sum(r["points"] for r in self.results)
+
+
+def limits_for(spec: LabSpec, *, output_bytes: int) -> Limits:
+    s = spec.settings
+    return Limits(
+        cell_timeout=s.cell_timeout,
+        total_timeout=s.total_timeout,
+        memory_mb=s.memory_mb,
+        cpu_seconds=s.total_timeout + 30,
+        output_bytes=output_bytes,
+    )
+
+
+# --- building the run ------------------------------------------------------------------------
+
+
+def build_run(spec: LabSpec, answers: dict[str, dict], *, use_reference: bool = False) -> RunPlan:
+    """The cells to execute. `use_reference` runs the author's solutions (import validation)."""
+    rng = random.Random(secrets.randbits(64))  # noqa: S311 - unpredictability, not crypto
+    eq_name = f"_cv_eq_{secrets.token_hex(4)}"
+    cells = [RunCell(code=_preamble(eq_name), role="preamble")]
+    for cell in spec.cells:
+        if cell.cell_type != "code":
+            continue
+        if cell.role in ("answer", "manual"):
+            cells.append(RunCell(_answer_code(cell, answers, use_reference), "answer", cell))
+        elif cell.role == "test":
+            cells.append(RunCell(_rewrite_asserts(cell.source, eq_name), "test", cell))
+            cells.append(_canary(rng, eq_name))
+        else:  # plain and locked code: as the author wrote it
+            cells.append(RunCell(cell.source, "setup", cell))
+    if not any(c.role == "canary" for c in cells):
+        cells.append(_canary(rng, eq_name))
+    return RunPlan(cells=cells, eq_name=eq_name)
+
+
+def _answer_code(cell: SpecCell, answers: dict[str, dict], use_reference: bool) -> str:
+    if use_reference:
+        return cell.source
+    answer = answers.get(cell.grade_id or "")
+    if answer is None or answer.get("cell_type", "code") != "code":
+        return cell.release_source
+    return answer.get("source", "")
+
+
+def _preamble(eq_name: str) -> str:
+    return f'''\
+def seal(name, value):
+    """Hand a value to the grader, which compares it outside this kernel."""
+    import json
+    from IPython.display import display
+    def plain(obj):
+        if hasattr(obj, "tolist"):
+            return obj.tolist()
+        kind = type(obj).__name__
+        raise TypeError(f"seal() takes numbers, text, lists and dicts, not {{kind}}")
+    value = json.loads(json.dumps(value, default=plain))
+    mime = "application/vnd.cultivate.sealed+json"
+    display({{mime: {{"name": str(name), "value": value}}}}, raw=True)
+
+class _CvFresh:
+    pass
+
+def {eq_name}(a, b):
+    fresh = _CvFresh()
+    for side in (a, b):
+        try:
+            claim = side == fresh
+        except Exception:
+            claim = False
+        if claim is True or (type(claim).__name__ == "bool_" and bool(claim)):
+            return False  # an object that equals anything proves nothing
+    return a == b
+'''
+
+
+class _EqualityRewriter(ast.NodeTransformer):
+    """`assert x == y` becomes `assert <eq>(x, y)`: objects equal to everything do not pass."""
+
+    def __init__(self, eq_name: str):
+        self.eq_name = eq_name
+
+    def visit_Assert(self, node: ast.Assert) -> ast.Assert:
+        test = node.test
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq):
+            call = ast.Call(
+                func=ast.Name(id=self.eq_name, ctx=ast.Load()),
+                args=[test.left, test.comparators[0]],
+                keywords=[],
+            )
+            node.test = ast.copy_location(call, test)
+        return node
+
+
+def _rewrite_asserts(source: str, eq_name: str) -> str:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython magics and the like: run as written
+        return source
+    return ast.unparse(ast.fix_missing_locations(_EqualityRewriter(eq_name).visit(tree)))
+
+
+def _canary(rng: random.Random, eq_name: str) -> RunCell:
+    a, b = rng.randint(100, 9999), rng.randint(100, 9999)
+    kind = rng.choice(["pass", "fail", "echo", "isclose"])
+    if kind == "pass":
+        code = f"result = {a} + {b}\nassert {eq_name}(result, {a + b})"
+        return RunCell(code, "canary", canary=Canary("pass"))
+    if kind == "fail":
+        message = f"expected {a * b + 1}"
+        code = f'result = {a} * {b}\nassert {eq_name}(result, {a * b + 1}), "{message}"'
+        return RunCell(code, "canary", canary=Canary("fail", message))
+    if kind == "isclose":
+        message = f"{a}.5 is not close to {b}.25"
+        code = f'assert __import__("math").isclose({a}.5, {b}.25 + {a - b}.5), "{message}"'
+        return RunCell(code, "canary", canary=Canary("fail", message))
+    return RunCell(f"print({a} * {b})", "canary", canary=Canary("echo", f"{a * b}\n"))
+
+
+# --- judging ---------------------------------------------------------------------------------
+
+
+def judge(spec: LabSpec, plan: RunPlan, execution: ExecutionResult) -> Grade:
+    tamper = _canary_findings(plan, execution)
+    results, sealed_values = [], {}
+    # Judge against `spec`'s cells (by position): the import judges the reference run again
+    # once the expected values it produced are filled in.
+    cells = {cell.index: cell for cell in spec.cells}
+    for run_cell, outcome in zip(plan.cells, execution.cells, strict=True):
+        if run_cell.role != "test":
+            continue
+        result, values = _judge_test(cells[run_cell.spec_cell.index], outcome, execution)
+        results.append(result)
+        sealed_values.update(values)
+    grade = Grade(
+        score=0.0,
+        max_score=spec.max_score,
+        results=results,
+        tamper=tamper,
+        sealed_values=sealed_values,
+    )
+    if tamper:
+        grade.flags.append(TAMPER_FLAG)
+        for result in results:
+            result["points"] = 0.0
+    grade.score = grade.auto_score
+    return grade
+
+
+def _canary_findings(plan: RunPlan, execution: ExecutionResult) -> list[str]:
+    findings = []
+    for run_cell, outcome in zip(plan.cells, execution.cells, strict=True):
+        if run_cell.role != "canary" or outcome.status in ("not_run", "timeout", "dead"):
+            continue  # a canary that could not run proves nothing either way
+        problem = _canary_problem(run_cell.canary, outcome)
+        if problem:
+            findings.append(problem)
+    return findings
+
+
+def _canary_problem(canary: Canary, outcome: CellOutcome) -> str:
+    if canary.kind == "pass" and outcome.status != "ok":
+        return f"a check that must pass failed ({outcome.ename or 'no reply'})"
+    if canary.kind == "echo" and (outcome.status != "ok" or outcome.text != canary.expected_text):
+        return "a check's printed output was changed or lost"
+    if canary.kind == "fail":
+        if outcome.status == "ok":
+            return "a check that must fail passed"
+        if not outcome.error_output:
+            return "a failing check showed no error (the traceback display was silenced)"
+        if outcome.ename != "AssertionError" or outcome.evalue != canary.expected_text:
+            return f"a failing check reported {outcome.ename or 'nothing'} instead"
+    return ""
+
+
+def _judge_test(cell: SpecCell, outcome: CellOutcome, execution: ExecutionResult):
+    result = {
+        "id": cell.grade_id,
+        "title": cell.title or cell.grade_id,
+        "max_points": cell.points,
+        "points": 0.0,
+        "passed": False,
+        "hidden": cell.hidden,
+        "message": "",
+    }
+    values = _sealed_values(outcome)
+    failure = _failure_message(cell, outcome, execution) or _sealed_failure(cell, outcome, values)
+    if failure:
+        result["message"] = cell.failure_message or failure
+    else:
+        result.update(passed=True, points=cell.points, message=cell.success_message or "Passed.")
+    return result, {name: values[name] for name in values if name in _sealed_names(cell)}
+
+
+def _failure_message(cell: SpecCell, outcome: CellOutcome, execution: ExecutionResult) -> str:
+    if outcome.status == "ok":
+        return ""
+    if outcome.status == "timeout":
+        return f"Timed out: the test ran longer than its limit of {execution_limit(execution)}."
+    if outcome.status == "dead":
+        return (
+            "The kernel stopped while this test ran: it hit the memory or CPU limit, or the "
+            "code ended the process."
+        )
+    if outcome.status == "not_run":
+        if execution.startup_error:
+            return "Not run: the notebook kernel could not start."
+        if "deadline" in execution.limits_hit:
+            return "Not run: the whole notebook ran out of time before this test."
+        return "Not run: the kernel had stopped earlier (see the tests above)."
+    if outcome.ename == "AssertionError":
+        return f"The test failed: {outcome.evalue}" if outcome.evalue else "The test failed."
+    if outcome.ename:
+        return f"The test raised {outcome.ename}: {_short(outcome.evalue)}"
+    return "The test produced an error."
+
+
+def execution_limit(execution: ExecutionResult) -> str:
+    return "the time limit" if "deadline" in execution.limits_hit else "the per-cell time limit"
+
+
+def _sealed_names(cell: SpecCell) -> set[str]:
+    return {c.name for c in cell.sealed if c.compare != "output"}
+
+
+def _sealed_values(outcome: CellOutcome) -> dict:
+    """Values the cell handed over with seal(), checked for size, depth and shape."""
+    values = {}
+    for item in outcome.sealed_values():
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        value = item.get("value")
+        if len(json.dumps(value)) > MAX_SEALED_BYTES or _depth(value) > MAX_SEALED_DEPTH:
+            continue
+        values[item["name"][:100]] = value
+    return values
+
+
+def _depth(value, level: int = 0) -> int:
+    if level > MAX_SEALED_DEPTH:
+        return level
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    return level
+
+
+def _sealed_failure(cell: SpecCell, outcome: CellOutcome, values: dict) -> str:
+    for check in cell.sealed:
+        if check.compare == "output":
+            if outcome.text.strip() != str(check.expected or "").strip():
+                return "The output is not what the lab expects."
+            continue
+        if check.name not in values:
+            return f"`{check.name}` was not handed in (seal was not called)."
+        if not compare(check, values[check.name]):
+            got = _short(repr(values[check.name]))
+            return f"`{check.name}` is not what the lab expects (got {got})."
+    return ""
+
+
+def compare(check: SealedCheck, value) -> bool:
+    """Compare a sealed value with its expected value; never raises."""
+    try:
+        return _COMPARISONS[check.compare](check, value)
+    except (TypeError, ValueError, KeyError):
+        return False
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _close(check: SealedCheck, value, expected) -> bool:
+    if _is_number(value) and _is_number(expected):
+        return math.isclose(value, expected, rel_tol=check.rel_tol, abs_tol=check.abs_tol)
+    if isinstance(value, list) and isinstance(expected, list) and len(value) == len(expected):
+        return all(_close(check, v, e) for v, e in zip(value, expected, strict=True))
+    return _exact(value, expected)
+
+
+def _exact(value, expected) -> bool:
+    if _is_number(value) and _is_number(expected):
+        return value == expected
+    return type(value) is type(expected) and value == expected
+
+
+def _as_set(items) -> set[str]:
+    return {json.dumps(i, sort_keys=True) for i in items}
+
+
+_COMPARISONS = {
+    "exact": lambda c, v: _exact(v, c.expected),
+    "tolerance": lambda c, v: _close(c, v, c.expected),
+    "sequence": lambda c, v: isinstance(v, list) and _close(c, v, c.expected),
+    "set": lambda c, v: isinstance(v, list) and _as_set(v) == _as_set(c.expected),
+    "range": lambda c, v: (
+        _is_number(v) and (c.low is None or v >= c.low) and (c.high is None or v <= c.high)
+    ),
+}
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

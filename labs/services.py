@@ -1,0 +1,293 @@
+"""Writes for labs: importing versions, taking submissions, grading them on workers."""
+
+import dataclasses
+import logging
+import socket
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+
+from core.models import Person
+from labs import executor, judge
+from labs.feedback import render_feedback
+from labs.format import build_release, load_lab
+from labs.models import Lab, LabVersion, Submission, SubmissionStatus
+from labs.spec import LabSpec, SpecCell
+from labs.uploads import UploadError, parse_upload
+
+logger = logging.getLogger(__name__)
+
+VALIDATION_RUNS = 3
+
+
+class LabImportError(ValueError):
+    def __init__(self, message: str, report: dict | None = None):
+        super().__init__(message)
+        self.report = report or {}
+
+
+@dataclasses.dataclass
+class Graded:
+    grade: judge.Grade
+    execution: executor.ExecutionResult
+    plan: judge.RunPlan
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+def grading_run(*, spec: LabSpec, answers: dict, use_reference: bool = False) -> Graded:
+    plan = judge.build_run(spec, answers, use_reference=use_reference)
+    limits = judge.limits_for(spec, output_bytes=settings.LABS_MAX_OUTPUT_BYTES)
+    execution = executor.execute([c.code for c in plan.cells], limits)
+    return Graded(grade=judge.judge(spec, plan, execution), execution=execution, plan=plan)
+
+
+# --- importing -------------------------------------------------------------------------------
+
+
+def lab_import(*, path: Path, fmt: str = "auto", user=None, force: bool = False) -> LabVersion:
+    """Parse, validate and store a lab version; the same content twice gives the same version."""
+    spec = load_lab(Path(path), fmt=fmt)
+    source_hash = spec.content_hash()
+    known = LabVersion.objects.filter(
+        lab__slug=spec.settings.slug, validation__source_hash=source_hash
+    ).first()
+    if known is not None and not force:
+        return known  # the same source was imported and validated before
+    spec, report = lab_validate(spec=spec)
+    report["source_hash"] = source_hash
+    if not report["ok"] and not force:
+        problems = "; ".join(report["problems"])
+        raise LabImportError(f"The lab did not pass validation: {problems}", report)
+    return lab_store(spec=spec, report=report, user=user)
+
+
+def lab_validate(*, spec: LabSpec) -> tuple[LabSpec, dict]:
+    """Run the reference solution three times and the release once; report what is wrong.
+
+    The reference must score full marks every time, identically (flaky checks are named), and
+    the release (the stubs learners start from) must score zero. Expected values that the author
+    left to the reference are taken from the first reference run.
+    """
+    problems: list[str] = []
+    reference_runs = [grading_run(spec=spec, answers={}, use_reference=True)]
+    spec = _with_expected_values(spec, reference_runs[0])
+    reference_runs += [
+        grading_run(spec=spec, answers={}, use_reference=True) for _ in range(VALIDATION_RUNS - 1)
+    ]
+    release = grading_run(spec=spec, answers={})
+    auto_max = spec.auto_max_score
+    for run in reference_runs:
+        run.grade = judge.judge(spec, run.plan, run.execution)  # with the expected values now
+    first = reference_runs[0].grade
+    if first.score < auto_max:
+        failing = [r["title"] for r in first.results if not r["passed"]]
+        problems.append(f"the reference solution scores {first.score:g}/{auto_max:g} ({failing})")
+    flaky = _flaky_tests(reference_runs)
+    if flaky:
+        problems.append(f"these checks grade differently from run to run: {', '.join(flaky)}")
+    if release.grade.score > 0:
+        passing = [r["title"] for r in release.grade.results if r["passed"] and r["max_points"]]
+        problems.append(f"the release already scores {release.grade.score:g} ({passing})")
+    report = {
+        "ok": not problems,
+        "problems": problems,
+        "reference_scores": [r.grade.score for r in reference_runs],
+        "release_score": release.grade.score,
+        "max_score": spec.max_score,
+        "flaky": flaky,
+        "sandbox": release.execution.sandbox,
+        "seconds": round(sum(r.execution.duration for r in [*reference_runs, release]), 2),
+    }
+    return spec, report
+
+
+def _flaky_tests(runs: list[Graded]) -> list[str]:
+    outcomes: dict[str, set[bool]] = {}
+    for run in runs:
+        for result in run.grade.results:
+            outcomes.setdefault(result["title"], set()).add(result["passed"])
+    return sorted(title for title, seen in outcomes.items() if len(seen) > 1)
+
+
+def _with_expected_values(spec: LabSpec, run: Graded) -> LabSpec:
+    """Fill in expected values that come from the reference run (sealed values, outputs)."""
+    outputs = {
+        id(rc.spec_cell): outcome.text
+        for rc, outcome in zip(run.plan.cells, run.execution.cells, strict=True)
+        if rc.role == "test"
+    }
+    values = run.grade.sealed_values
+    cells = [_cell_with_expected(c, values, outputs.get(id(c), "")) for c in spec.cells]
+    return dataclasses.replace(spec, cells=tuple(cells))
+
+
+def _cell_with_expected(cell: SpecCell, values: dict, output: str) -> SpecCell:
+    if not any(check.expected_from_reference for check in cell.sealed):
+        return cell
+    checks = []
+    for check in cell.sealed:
+        if check.expected_from_reference:
+            expected = output if check.compare == "output" else values.get(check.name)
+            check = dataclasses.replace(check, expected=expected, expected_from_reference=False)
+        checks.append(check)
+    return dataclasses.replace(cell, sealed=tuple(checks))
+
+
+@transaction.atomic
+def lab_store(*, spec: LabSpec, report: dict, user=None) -> LabVersion:
+    """Store a validated spec as the lab's current version (the same content: the same version)."""
+    s = spec.settings
+    lab, _ = Lab.objects.select_for_update().get_or_create(slug=s.slug, defaults={"title": s.title})
+    lab.title, lab.description, lab.skills = s.title, s.description, list(s.skills)
+    content_hash = spec.content_hash()
+    version = lab.versions.filter(content_hash=content_hash).first()
+    if version is None:
+        number = (lab.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = LabVersion.objects.create(
+            lab=lab,
+            number=number,
+            content_hash=content_hash,
+            source_format=spec.source_format,
+            spec=spec.to_dict(),
+            release=build_release(spec),
+            validation=report,
+            created_by=user,
+        )
+    lab.current_version = version
+    lab.save()
+    return version
+
+
+# --- submitting ------------------------------------------------------------------------------
+
+
+def submission_create(*, lab: Lab, person: Person, data: bytes) -> Submission:
+    """Check the upload, store it as `queued` and enqueue grading once the row is committed."""
+    version = lab.current_version
+    if version is None or not lab.is_published:
+        raise UploadError("This lab has no released version yet.")
+    spec = version.get_spec()
+    answers = parse_upload(data, spec=spec)
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()  # one attempt at a time
+        used = lab.submissions.filter(person=person).exclude(status=SubmissionStatus.FAILED)
+        limit = spec.settings.max_attempts
+        if limit and used.count() >= limit:
+            raise UploadError(f"You have used all {limit} attempts of this lab.", status=409)
+        attempt = (lab.submissions.filter(person=person).aggregate(n=Max("attempt"))["n"] or 0) + 1
+        submission = Submission.objects.create(
+            lab=lab,
+            version=version,
+            person=person,
+            attempt=attempt,
+            answers=answers,
+            max_score=spec.max_score,
+        )
+        transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
+    return submission
+
+
+def submission_enqueue(*, submission_id: int) -> bool:
+    """Send the grading task; if the broker is down the row stays queued for the sweeper."""
+    from labs.tasks import grade_submission
+
+    try:
+        grade_submission.apply_async(args=[submission_id], retry=False)
+    except Exception:  # noqa: BLE001 - any broker failure: the sweeper enqueues it later
+        logger.warning("could not enqueue submission %s; the sweeper will", submission_id)
+        return False
+    return True
+
+
+# --- grading ---------------------------------------------------------------------------------
+
+
+def submission_claim(*, submission_id: int, worker: str) -> Submission | None:
+    """Take the row for grading, atomically: a duplicate delivery or a live lease gets None."""
+    now = timezone.now()
+    claimable = Q(status=SubmissionStatus.QUEUED) | Q(
+        status=SubmissionStatus.RUNNING, lease_expires_at__lt=now
+    )
+    updated = Submission.objects.filter(claimable, pk=submission_id).update(
+        status=SubmissionStatus.RUNNING,
+        claimed_by=worker,
+        lease_expires_at=now + timedelta(seconds=settings.LABS_LEASE_SECONDS),
+        claims=F("claims") + 1,
+        started_at=now,
+    )
+    if not updated:
+        return None
+    return Submission.objects.select_related("version", "lab").get(pk=submission_id)
+
+
+def submission_grade(*, submission_id: int, worker: str | None = None) -> Submission | None:
+    """Grade one submission, once, however often the task is delivered."""
+    executor.sandbox_mode()  # raises SandboxUnavailable before claiming, when it must
+    worker = worker or socket.gethostname()
+    submission = submission_claim(submission_id=submission_id, worker=worker)
+    if submission is None:
+        return None
+    spec = submission.version.get_spec()
+    graded = grading_run(spec=spec, answers=submission.answers)
+    feedback = render_feedback(spec, graded.plan, graded.execution.cells, submission.answers)
+    return _finish(submission, spec, graded, feedback, worker)
+
+
+def _finish(submission, spec, graded: Graded, feedback: str, worker: str) -> Submission | None:
+    grade, execution = graded.grade, graded.execution
+    needs_review = (
+        bool(grade.flags)
+        or spec.settings.review_policy == "always"
+        or (spec.settings.review_policy == "manual" and spec.max_score > spec.auto_max_score)
+    )
+    status = SubmissionStatus.NEEDS_REVIEW if needs_review else SubmissionStatus.GRADED
+    telemetry = {
+        "sandbox": execution.sandbox,
+        "seconds": round(execution.duration, 3),
+        "cells": [round(c.duration, 3) for c in execution.cells],
+        "limits_hit": sorted(set(execution.limits_hit)),
+        "kernel_died": execution.kernel_died,
+        "tamper": grade.tamper,
+        "worker": worker,
+    }
+    # Only the holder of a live claim may write the grade: a worker whose lease ran out and was
+    # taken over must not write a second one.
+    updated = Submission.objects.filter(
+        pk=submission.pk, status=SubmissionStatus.RUNNING, claimed_by=worker
+    ).update(
+        status=status,
+        score=grade.score,
+        max_score=grade.max_score,
+        results=grade.results,
+        flags=grade.flags,
+        feedback_html=feedback,
+        telemetry=telemetry,
+        error=execution.startup_error,
+        graded_at=timezone.now(),
+        lease_expires_at=None,
+        times_graded=F("times_graded") + 1,
+    )
+    if not updated:
+        logger.warning("submission %s was taken over before %s finished", submission.pk, worker)
+        return None
+    return Submission.objects.get(pk=submission.pk)
+
+
+def submissions_sweep(*, older_than_seconds: int = 30) -> list[int]:
+    """Re-enqueue rows left `queued` (a broker was down) or `running` with an expired lease."""
+    now = timezone.now()
+    queued_before = now - timedelta(seconds=older_than_seconds)
+    stale = Submission.objects.filter(
+        Q(status=SubmissionStatus.QUEUED, created_at__lt=queued_before)
+        | Q(status=SubmissionStatus.RUNNING, lease_expires_at__lt=now)
+    ).values_list("pk", flat=True)
+    ids = list(stale[:500])
+    for submission_id in ids:
+        submission_enqueue(submission_id=submission_id)
+    return ids

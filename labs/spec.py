@@ -1,0 +1,150 @@
+"""What a lab is, independent of the format it was written in.
+
+A source notebook (nbgrader's v3 cell metadata, or an Otter-Grader v1 master notebook) is parsed
+into a `LabSpec`: the lab's settings and its cells, each with the authoritative source (solutions
+and hidden tests included) and the source the learner receives. Everything downstream (the
+release, the grading run, the judging, the feedback) reads a `LabSpec`, never the source format.
+
+A spec is stored as JSON with each lab version (`to_dict` / `from_dict`), and its content hash
+identifies the version.
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+CellType = Literal["code", "markdown", "raw"]
+
+# plain: shown to the learner, not graded, not editable by contract (e.g. explanations)
+# locked: read-only code or markdown the grader re-inserts from the source (setup, imports)
+# answer: an autograded answer: the learner's code is used (matched by grade_id)
+# manual: a manually graded answer (code or markdown), points given by a reviewer
+# test: a test cell: authoritative code, run after the answers; points if it passes
+# task: a markdown task graded by hand, with points
+Role = Literal["plain", "locked", "answer", "manual", "test", "task"]
+Comparison = Literal["exact", "tolerance", "set", "sequence", "range", "output"]
+REVIEW_POLICIES = ("none", "manual", "always")
+
+
+@dataclass(frozen=True)
+class SealedCheck:
+    """A value the test cell computes and the worker compares, outside the sandbox.
+
+    The cell calls `seal(name, value)`; the value travels back as JSON. `expected` never enters
+    the sandbox. When the author gives no expected value (`expected_from_reference`), the import
+    takes it from the reference solution's run. `compare="output"` compares the cell's printed
+    output (stdout and result text) instead of a sealed value (Otter's doctest-style tests).
+    """
+
+    name: str
+    compare: Comparison = "exact"
+    expected: Any = None
+    expected_from_reference: bool = False
+    abs_tol: float = 0.0
+    rel_tol: float = 0.0
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class SpecCell:
+    index: int  # position in the source notebook
+    cell_type: CellType
+    role: Role
+    source: str  # authoritative: solutions and hidden tests included
+    release_source: str  # what the learner's notebook holds
+    grade_id: str | None = None
+    points: float = 0.0
+    hidden: bool = False  # the whole test is hidden (its code never reaches the learner)
+    has_hidden_part: bool = False  # some lines are hidden (nbgrader's HIDDEN TESTS markers)
+    sealed: tuple[SealedCheck, ...] = ()
+    title: str = ""  # a name people read in feedback: the question or grade_id
+    success_message: str = ""
+    failure_message: str = ""
+    metadata: dict = field(default_factory=dict)  # nbgrader metadata to carry into the release
+
+    @property
+    def graded(self) -> bool:
+        return self.role in ("test", "manual", "task")
+
+
+@dataclass(frozen=True)
+class LabSettings:
+    slug: str
+    title: str
+    description: str = ""
+    skills: tuple[str, ...] = ()  # skill slugs of the catalog
+    cell_timeout: int = 30  # seconds per cell
+    total_timeout: int = 300  # seconds for the whole run
+    memory_mb: int = 1024  # address-space limit of the kernel
+    max_attempts: int = 0  # 0 means unlimited
+    passing_score: float = 100.0  # percent of the total points
+    review_policy: str = "none"  # none | manual (cells graded by hand) | always
+
+
+@dataclass(frozen=True)
+class LabSpec:
+    settings: LabSettings
+    cells: tuple[SpecCell, ...]
+    source_format: str = "native"  # native | nbgrader | otter
+    notebook_metadata: dict = field(default_factory=dict)  # kernelspec, language_info
+
+    @property
+    def tests(self) -> tuple[SpecCell, ...]:
+        return tuple(c for c in self.cells if c.role == "test")
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(c.points for c in self.cells if c.graded))
+
+    @property
+    def auto_max_score(self) -> float:
+        return float(sum(c.points for c in self.tests))
+
+    def cell_by_grade_id(self, grade_id: str) -> SpecCell | None:
+        return next((c for c in self.cells if c.grade_id == grade_id), None)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LabSpec":
+        settings = dict(data["settings"])
+        settings["skills"] = tuple(settings.get("skills", ()))
+        cells = []
+        for raw in data["cells"]:
+            raw = dict(raw)
+            raw["sealed"] = tuple(SealedCheck(**s) for s in raw.get("sealed", ()))
+            cells.append(SpecCell(**raw))
+        return cls(
+            settings=LabSettings(**settings),
+            cells=tuple(cells),
+            source_format=data.get("source_format", "native"),
+            notebook_metadata=data.get("notebook_metadata", {}),
+        )
+
+    def content_hash(self) -> str:
+        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A problem with one cell of a source notebook, named so that an author can find it."""
+
+    index: int | None
+    message: str
+    grade_id: str | None = None
+
+    def __str__(self) -> str:
+        where = "notebook" if self.index is None else f"cell {self.index}"
+        if self.grade_id:
+            where += f" ({self.grade_id})"
+        return f"{where}: {self.message}"
+
+
+class LabFormatError(ValueError):
+    def __init__(self, errors: list[CellError]):
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))

@@ -1,0 +1,28 @@
+import logging
+
+from celery import shared_task
+
+from labs import services
+from labs.executor import SandboxUnavailable
+from labs.models import Submission
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, name="labs.tasks.grade_submission", acks_late=True)
+def grade_submission(self, submission_id: int) -> None:
+    """Grade one submission. Duplicate deliveries and re-deliveries grade it once."""
+    if not Submission.objects.filter(pk=submission_id).exists():
+        return
+    try:
+        services.submission_grade(submission_id=submission_id, worker=self.request.hostname)
+    except SandboxUnavailable as exc:
+        # Leave the row queued: a worker with a sandbox (or this one, once fixed) takes it.
+        logger.error("not grading submission %s: %s", submission_id, exc)
+
+
+@shared_task(name="labs.tasks.sweep_submissions")
+def sweep_submissions() -> None:
+    ids = services.submissions_sweep()
+    if ids:
+        logger.info("re-enqueued submissions %s", ids)
