@@ -10,7 +10,13 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint check pytest worker web clean
+# Learners' notebooks run in their own Python environment (var/kernel-env), readable by the
+# sandbox's unprivileged user: when make runs as root, it is built from the system's Python,
+# because a Python under /root cannot be read by that user.
+KERNEL_ENV := var/kernel-env
+KERNEL_PYTHON ?= $(shell if [ "$$(id -u)" = 0 ] && [ -x /usr/bin/python3 ]; then echo /usr/bin/python3; else echo $(PYTHON); fi)
+
+.PHONY: run test install kernel-env lint check pytest clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -21,7 +27,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(KERNEL_ENV)/.installed
+
+$(KERNEL_ENV)/.installed: labs/kernel-requirements.txt
+	$(KERNEL_PYTHON) -m venv $(KERNEL_ENV)
+	$(KERNEL_ENV)/bin/python -m pip install --quiet --upgrade pip
+	$(KERNEL_ENV)/bin/python -m pip install --quiet -r labs/kernel-requirements.txt
+	touch $@
+
+kernel-env: $(KERNEL_ENV)/.installed
 
 run: install
 	$(BIN)/python manage.py migrate --noinput

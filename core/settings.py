@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "core",
     "labs",
+    "mentoring",
+    "curriculum",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +254,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "EvidenceKindEnum": "core.skills.models.EvidenceKind",
+        "FeedbackKindEnum": "mentoring.models.FeedbackKind",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -264,6 +271,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.worker_heartbeat", "schedule": 60.0},
     "labs-sweeper": {"task": "labs.tasks.sweep_submissions", "schedule": 60.0},
+    "mentoring-digests": {"task": "mentoring.tasks.send_digests", "schedule": 7 * 24 * 3600.0},
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = BASE_DIR / env_str("CELERY_BROKER_DIR", str(VAR_DIR / "broker"))
@@ -340,3 +348,8 @@ LABS_MAX_UPLOAD_BYTES = env_int("LABS_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 LABS_MAX_CELLS = env_int("LABS_MAX_CELLS", 500)
 LABS_MAX_OUTPUT_BYTES = env_int("LABS_MAX_OUTPUT_BYTES", 1_000_000)
 LABS_LEASE_SECONDS = env_int("LABS_LEASE_SECONDS", 15 * 60)
+
+# --- Mentoring ------------------------------------------------------------------------------
+
+# An early-career engineer without feedback for longer than this is flagged to their managers.
+MENTORING_FEEDBACK_WARNING_DAYS = env_int("MENTORING_FEEDBACK_WARNING_DAYS", 30)

@@ -22,6 +22,7 @@ api_urlpatterns = [
     path("", include(router.urls)),
     path("", include("core.skills.api_urls")),
     path("", include("labs.api_urls")),
+    path("", include("mentoring.api_urls")),
 ]
 
 urlpatterns = [
@@ -34,6 +35,7 @@ urlpatterns = [
     path("team/", views.my_reports, name="my-reports"),
     path("skills/", include("core.skills.urls")),
     path("labs/", include("labs.urls")),
+    path("mentoring/", include("mentoring.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

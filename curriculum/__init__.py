@@ -1,2 +1,2 @@
-"""Tracks and modules pointing to skills and labs, and the lab content itself, loaded into labs/
-(DESIGN.md, "Layout")."""
+"""The programme: the lab content itself (source notebooks + small data under `labs/`), loaded
+into the labs app by `seed_demo` (DESIGN.md, "Layout"). Tracks and modules come later."""

@@ -16,9 +16,12 @@ Without bubblewrap, LABS_SANDBOX=auto falls back to a loudly announced reduced-i
 (rlimits, empty environment, temporary directory); LABS_SANDBOX=required refuses to run.
 """
 
+import asyncio
+import contextlib
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -55,6 +58,7 @@ class Limits:
     open_files: int = 256
     output_bytes: int = 1_000_000  # all outputs of the run together
     tmpfs_mb: int = 256
+    shm_mb: int = 64  # /dev/shm (POSIX shared memory, multiprocessing's semaphores)
     startup_timeout: float = 60.0
 
 
@@ -66,6 +70,7 @@ class CellOutcome:
     outputs: list = field(default_factory=list)  # nbformat output dicts, capped
     duration: float = 0.0
     reply_status: str = ""  # what the kernel's execute reply said ("ok", "error", "aborted")
+    truncated: bool = False  # some of its outputs were dropped: the run's output cap was reached
 
     @property
     def error_output(self) -> bool:
@@ -96,7 +101,8 @@ class ExecutionResult:
     sandbox: str  # "bubblewrap" or "reduced"
     duration: float = 0.0
     kernel_died: bool = False
-    limits_hit: list[str] = field(default_factory=list)  # "cell_timeout", "deadline", "output"
+    # "cell_timeout", "deadline", "output", "sealed_output" (values for the grader, see below)
+    limits_hit: list[str] = field(default_factory=list)
     startup_error: str = ""
 
 
@@ -130,7 +136,17 @@ def _run(manager, cells, limits, result, started) -> None:
         output_cap=limits.output_bytes,
     )
     try:
-        with client.setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+        with client.setup_kernel(
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            # Never the worker's own environment (SECRET_KEY, DATABASE_URL...): bubblewrap's
+            # --clearenv empties the kernel's, but its own first process inside the sandbox
+            # (PID 1 there, readable by the kernel) keeps the environment it was started with
+            # in /proc/1/environ. The reduced mode has no --clearenv at all.
+            env=_launch_environment(manager.run_dir, manager.mode),
+            cwd=str(manager.run_dir),
+        ):
+            _lock_run_dir(manager.run_dir, manager.mode)
             _execute_cells(client, notebook, limits, result, started)
     except DeadKernelError:
         result.kernel_died = True
@@ -141,6 +157,10 @@ def _run(manager, cells, limits, result, started) -> None:
         _kill(manager)
     if client.output_truncated:
         result.limits_hit.append("output")
+    for index in client.truncated_cells:
+        result.cells[index].truncated = True
+    if client.sealed_truncated:
+        result.limits_hit.append("sealed_output")
 
 
 def _execute_cells(client, notebook, limits, result, started) -> None:
@@ -193,14 +213,64 @@ def _interrupt(client) -> bool:
 
 
 async def _async_interrupt(client) -> bool:
+    await _stop_output_reader()
     await client.km.interrupt_kernel()
     # Wait for the interrupted request's reply, so that it cannot answer the next cell.
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         msg = await client.kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
         if msg.get("msg_type") == "execute_reply":
+            await _fresh_iopub(client, deadline)
             return True
     return False
+
+
+async def _stop_output_reader() -> None:
+    """Cancel the IOPub reader that nbclient leaves running after a cell times out.
+
+    nbclient cancels it on errors but not on its "control signals", and a timeout is one: the
+    reader goes on taking messages from the shared IOPub socket, dropping all that are not the
+    timed-out cell's, so the outputs of the next cells (printed text, a test's sealed values)
+    went missing, for the rest of the run when the timed-out cell's last message never came.
+    """
+    current = asyncio.current_task()
+    readers = [
+        task
+        for task in asyncio.all_tasks()
+        if task is not current
+        and getattr(task.get_coro(), "__qualname__", "").endswith("._async_poll_output_msg")
+    ]
+    for task in readers:
+        task.cancel()
+    await asyncio.gather(*readers, return_exceptions=True)
+
+
+async def _fresh_iopub(client, deadline: float) -> None:
+    """Replace the IOPub connection, dropping what the timed-out cell left queued in it.
+
+    A cell that printed fast fills ZeroMQ's queues; while they are full the kernel drops new
+    messages, the first outputs of the next cell among them. `wait_for_ready` round-trips
+    kernel_info until the new subscription delivers, so no message is sent before it does.
+    """
+    kc = client.kc
+    kc.iopub_channel.close()
+    kc._iopub_channel = None  # the property connects a new one on next use
+    kc.iopub_channel.start()
+    await kc.wait_for_ready(timeout=max(1.0, deadline - time.monotonic()))
+
+
+def _lock_run_dir(run_dir: Path, mode: str) -> None:
+    """Once the kernel is up, take the run directory back from the sandbox user.
+
+    It is the one writable place inside the sandbox that lives on the host's disk (the kernel
+    must create its IPC sockets there); RLIMIT_FSIZE caps each file, not how many. The kernel
+    has bound its sockets by the time it answers (nbclient waited for that), and connecting to a
+    socket does not need write access to its directory. Only a root worker can do this: without
+    root the sandbox user is the worker's own user, the owner of the directory.
+    """
+    if mode == "bubblewrap" and os.geteuid() == 0:
+        os.chown(run_dir, 0, 0)
+        run_dir.chmod(0o755)
 
 
 def _kill(manager) -> None:
@@ -219,7 +289,9 @@ class CappedNotebookClient(NotebookClient):
     """nbclient, keeping the execute reply of each cell and at most `output_cap` bytes of output.
 
     Outputs beyond the cap are dropped as they arrive (the worker's memory stays bounded however
-    much the kernel prints) and replaced by one note.
+    much the kernel prints) and replaced by one note. Sealed values (SEALED_MIME: what tests hand
+    to the grader) have a budget of their own, as large: whatever an answer printed before, a
+    test's values still reach the judge.
     """
 
     def __init__(self, *args, output_cap: int, **kwargs):
@@ -227,6 +299,9 @@ class CappedNotebookClient(NotebookClient):
         self.output_cap = output_cap
         self.output_size = 0
         self.output_truncated = False
+        self.truncated_cells: set[int] = set()
+        self.sealed_size = 0
+        self.sealed_truncated = False
         self.last_reply: dict | None = None
         self.on_cell_executed = self._keep_reply
 
@@ -235,7 +310,14 @@ class CappedNotebookClient(NotebookClient):
 
     def output(self, outs, msg, display_id, cell_index):
         size = len(str(msg.get("content", "")))
+        if _is_sealed(msg):
+            if self.sealed_size + size > self.output_cap:
+                self.sealed_truncated = True
+                return None
+            self.sealed_size += size
+            return super().output(outs, msg, display_id, cell_index)
         if self.output_size + size > self.output_cap:
+            self.truncated_cells.add(cell_index)
             if not self.output_truncated:
                 self.output_truncated = True
                 outs.append(
@@ -246,6 +328,11 @@ class CappedNotebookClient(NotebookClient):
             return None
         self.output_size += size
         return super().output(outs, msg, display_id, cell_index)
+
+
+def _is_sealed(msg: dict) -> bool:
+    data = msg.get("content", {}).get("data")
+    return msg.get("msg_type") == "display_data" and isinstance(data, dict) and SEALED_MIME in data
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -281,6 +368,48 @@ class SandboxedKernelManager(AsyncKernelManager):
         return kernel_command(
             run_dir=self.run_dir, limits=self.limits, mode=self.mode, python=kernel_python()
         )
+
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False):
+        if now and self.mode == "bubblewrap":
+            _stop_sandbox(getattr(self.provisioner, "process", None) if self.provisioner else None)
+        return await super().shutdown_kernel(now=now, restart=restart)
+
+
+def _stop_sandbox(process) -> None:
+    """Kill the sandbox from the inside: its first process, and with it the PID namespace.
+
+    The process we launched is bubblewrap, which waits for its child, the sandbox's PID 1.
+    Killing bubblewrap first (what jupyter_client does) orphans that child: the sandbox still
+    dies (--die-with-parent) but its zombie is handed to whatever reaps orphans on the machine,
+    seconds later or, in a container whose PID 1 is the worker, never. Killed first, PID 1 takes
+    every sandboxed process down with it; bubblewrap then reaps it and exits, and we reap that.
+    """
+    if process is None or process.poll() is not None:
+        return
+    for child in _children(process.pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        logger.warning("bubblewrap did not exit after its sandbox was killed")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:  # a kernel without CONFIG_PROC_CHILDREN: look for them
+        children = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(entry.name))
+        return children
 
 
 # --- the command line ---------------------------------------------------------------------
@@ -342,6 +471,11 @@ def _bwrap_arguments(*, run_dir: Path, limits: Limits, python: str) -> list[str]
         "--ro-bind", "/usr", "/usr",
         "--proc", "/proc",
         "--dev", "/dev",
+        # bubblewrap's own root and /dev are tmpfs without a size limit and writable by the
+        # sandbox user: left so, code could fill the host's memory with files (RLIMIT_FSIZE caps
+        # each file, not their number). The only writable places are sized tmpfs (/tmp,
+        # /dev/shm) and the run directory; / and /dev are made read-only below.
+        "--size", str(limits.shm_mb * 1024 * 1024), "--tmpfs", "/dev/shm",
         "--size", str(limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/tmp",
         "--bind", str(run_dir), str(run_dir),
         "--chdir", "/tmp",
@@ -354,7 +488,22 @@ def _bwrap_arguments(*, run_dir: Path, limits: Limits, python: str) -> list[str]
         arguments += ["--ro-bind", prefix, prefix]
     for name, value in _sandbox_environment().items():
         arguments += ["--setenv", name, value]
+    # Last, once every mount point exists (non-recursive: /dev/shm, /tmp stay writable).
+    arguments += ["--remount-ro", "/dev", "--remount-ro", "/"]
     return arguments
+
+
+def _launch_environment(run_dir: Path, mode: str) -> dict[str, str]:
+    """The environment of the process we launch (bubblewrap, or the kernel in reduced mode)."""
+    if mode == "bubblewrap":
+        return {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    home = str(run_dir)  # reduced mode: the run directory, not the host's shared /tmp
+    return {
+        **_sandbox_environment(),
+        "HOME": home,
+        "IPYTHONDIR": f"{home}/.ipython",
+        "MPLCONFIGDIR": f"{home}/.matplotlib",
+    }
 
 
 def _sandbox_environment() -> dict[str, str]:

@@ -8,7 +8,9 @@ cannot smuggle hidden tests out through its printed output.
 
 import nbformat
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors.sanitize import SanitizeHTML
 
+from core.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown
 from labs.judge import RunPlan
 from labs.spec import LabSpec, SpecCell
 
@@ -27,9 +29,25 @@ def render_feedback(spec: LabSpec, plan: RunPlan, outcomes: list, answers: dict)
     for cell in spec.cells:
         outputs = outputs_by_cell.get(id(cell), [])
         notebook.cells.append(_feedback_cell(cell, answers, outputs, secrets))
-    exporter = HTMLExporter(template_name="classic", sanitize_html=True, exclude_input_prompt=True)
-    html, _ = exporter.from_notebook_node(notebook)
-    return html
+    return _exporter().from_notebook_node(notebook)[0]
+
+
+def _exporter() -> HTMLExporter:
+    """nbconvert's HTML, sanitised by nbconvert's SanitizeHTML with the app's tag allowlist.
+
+    (nbconvert's own `sanitize_html` switch escapes headings and paragraphs, which makes the
+    learner's notebook unreadable; SanitizeHTML lets us allow them and nothing more dangerous.)
+    """
+    exporter = HTMLExporter(template_name="classic", exclude_input_prompt=True)
+    exporter.register_preprocessor(
+        SanitizeHTML(
+            tags=sorted(ALLOWED_TAGS | {"div", "span", "img"}),
+            attributes={**ALLOWED_ATTRIBUTES, "img": ["src", "alt"], "*": ["class"]},
+            strip=True,
+        ),
+        enabled=True,
+    )
+    return exporter
 
 
 def _feedback_cell(cell: SpecCell, answers: dict, outputs: list, secrets: set[str]):
@@ -37,7 +55,9 @@ def _feedback_cell(cell: SpecCell, answers: dict, outputs: list, secrets: set[st
         source = cell.release_source
         if cell.role == "manual":
             source = answers.get(cell.grade_id or "", {}).get("source", source)
-        return nbformat.v4.new_markdown_cell(source)
+        # Rendered by the app's own markdown function (nh3 allowlist: no javascript: links),
+        # then passed through nbconvert as the HTML it already is.
+        return nbformat.v4.new_markdown_cell(str(render_markdown(source)))
     if cell.cell_type != "code":
         return nbformat.v4.new_raw_cell(cell.release_source)
     if cell.role == "test" and cell.hidden:
@@ -47,9 +67,18 @@ def _feedback_cell(cell: SpecCell, answers: dict, outputs: list, secrets: set[st
     else:
         source = cell.release_source
     code = nbformat.v4.new_code_cell(source)
-    if not (cell.role == "test" and cell.has_hidden_part):
-        code.outputs = [_withhold(o, secrets) for o in outputs if not _is_sealed(o)]
+    if cell.role == "test":
+        # The results table says how a test went; its traceback would show the grader's
+        # rewritten code and, for tests with hidden parts, what they check.
+        if not cell.has_hidden_part:
+            code.outputs = [_withhold(o, secrets) for o in outputs if _shown_for_tests(o)]
+        return code
+    code.outputs = [_withhold(o, secrets) for o in outputs if not _is_sealed(o)]
     return code
+
+
+def _shown_for_tests(output: dict) -> bool:
+    return output.get("output_type") != "error" and not _is_sealed(output)
 
 
 def _hidden_lines(spec: LabSpec) -> set[str]:

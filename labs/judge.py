@@ -6,13 +6,17 @@ Everything here runs in the worker, outside the sandbox. The run is made of:
 - the cells of the *pinned lab version*, in order: locked/setup code from the source, the
   learner's answer cells matched by grade_id (the release stub where one is missing), and the
   authoritative test cells, hidden parts included (never the tests in the upload);
-- after every test, a canary: a cell that looks like a test and whose outcome the worker knows.
+- after every test, a canary: a cell that looks like a test and whose outcome the worker knows;
+  after the last test, one canary of every kind, so that tampering that lasts is always seen.
 
-A test passes only when the kernel's execute reply says "ok", no error output was produced, and
-every sealed check of the cell matches its expected value (compared here; expected values never
-enter the sandbox). A canary that behaves wrongly means the kernel was tampered with (input
-transformers, a patched `run_cell` or `showtraceback`, patched `math.isclose`, a redefined
-`AssertionError`…): the submission then gets no automatic credit and is flagged for review.
+A test passes only when the kernel's execute reply says "ok", no error output was produced, the
+cell handed back the token it ends with (proof that it ran to its end: a cell blanked or skipped
+by an input transformer or a patched `run_cell` cannot hand it back), and every sealed check of
+the cell matches its expected value (compared here; expected values never enter the sandbox). A
+canary that behaves wrongly, or a test that claims success without its token, means the kernel
+was tampered with (input transformers, a patched `run_cell` or `showtraceback`, patched
+`math.isclose`, a redefined `AssertionError`…): the submission then gets no automatic credit and
+is flagged for review.
 """
 
 import ast
@@ -28,6 +32,7 @@ from labs.spec import LabSpec, SealedCheck, SpecCell
 MAX_SEALED_BYTES = 64 * 1024
 MAX_SEALED_DEPTH = 32
 TAMPER_FLAG = "tamper_suspected"
+CANARY_KINDS = ("pass", "fail", "echo", "isclose")
 
 
 @dataclass(frozen=True)
@@ -42,12 +47,17 @@ class RunCell:
     role: str  # preamble | setup | answer | test | canary
     spec_cell: SpecCell | None = None
     canary: Canary | None = None
+    token: str = ""  # tests: what the cell hands back (sealed, as `<eq_name>_ran`) at its end
 
 
 @dataclass
 class RunPlan:
     cells: list[RunCell]
     eq_name: str
+
+    @property
+    def ran_name(self) -> str:
+        return f"{self.eq_name}_ran"
 
 
 @dataclass
@@ -89,12 +99,17 @@ def build_run(spec: LabSpec, answers: dict[str, dict], *, use_reference: bool = 
         if cell.role in ("answer", "manual"):
             cells.append(RunCell(_answer_code(cell, answers, use_reference), "answer", cell))
         elif cell.role == "test":
-            cells.append(RunCell(_rewrite_asserts(cell.source, eq_name), "test", cell))
+            token = secrets.token_hex(8)
+            code, token = _rewrite_test(cell.source, eq_name, token)
+            cells.append(RunCell(code, "test", cell, token=token))
             cells.append(_canary(rng, eq_name))
         else:  # plain and locked code: as the author wrote it
             cells.append(RunCell(cell.source, "setup", cell))
-    if not any(c.role == "canary" for c in cells):
-        cells.append(_canary(rng, eq_name))
+    # One canary drawn at random after each test may well be one that the tampering at hand
+    # does not disturb (a blanked "pass" canary still passes; a silenced traceback only shows on
+    # a failing one): with four kinds and three tests, a showtraceback patch went unseen one run
+    # in eight. Every kind once at the end sees whatever was installed before the last test.
+    cells += [_canary(rng, eq_name, kind) for kind in rng.sample(CANARY_KINDS, len(CANARY_KINDS))]
     return RunPlan(cells=cells, eq_name=eq_name)
 
 
@@ -129,12 +144,20 @@ def {eq_name}(a, b):
     fresh = _CvFresh()
     for side in (a, b):
         try:
-            claim = side == fresh
+            # Any truthy answer, not only True: `__eq__` returning 1 passes an assert just as
+            # well. (Arrays compared to an object answer arrays, whose truth raises: no claim.)
+            claim = bool(side == fresh)
         except Exception:
             claim = False
-        if claim is True or (type(claim).__name__ == "bool_" and bool(claim)):
+        if claim:
             return False  # an object that equals anything proves nothing
     return a == b
+
+def {eq_name}_ran(token):
+    """A test's last word: it ran to its end (see labs.judge)."""
+    from IPython.display import display
+    mime = "application/vnd.cultivate.sealed+json"
+    display({{mime: {{"name": "{eq_name}_ran", "value": token}}}}, raw=True)
 '''
 
 
@@ -156,17 +179,31 @@ class _EqualityRewriter(ast.NodeTransformer):
         return node
 
 
-def _rewrite_asserts(source: str, eq_name: str) -> str:
+def _rewrite_test(source: str, eq_name: str, token: str) -> tuple[str, str]:
+    """The test with its asserts rewritten and, last, the hand-back of `token`; and the token.
+
+    A cell whose value is displayed (Otter's output checks) keeps its last expression last.
+    Code that does not parse as Python (IPython magics) runs as written, without a token.
+    """
     try:
         tree = ast.parse(source)
     except SyntaxError:  # IPython magics and the like: run as written
-        return source
-    return ast.unparse(ast.fix_missing_locations(_EqualityRewriter(eq_name).visit(tree)))
+        return source, ""
+    tree = _EqualityRewriter(eq_name).visit(tree)
+    ran = ast.parse(f"{eq_name}_ran({token!r})").body
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        value = f"{eq_name}_value"
+        last = tree.body.pop()
+        keep = ast.Assign(targets=[ast.Name(value, ast.Store())], value=last.value)
+        tree.body += [keep, *ran, ast.Expr(ast.Name(value, ast.Load()))]
+    else:
+        tree.body += ran
+    return ast.unparse(ast.fix_missing_locations(tree)), token
 
 
-def _canary(rng: random.Random, eq_name: str) -> RunCell:
+def _canary(rng: random.Random, eq_name: str, kind: str = "") -> RunCell:
     a, b = rng.randint(100, 9999), rng.randint(100, 9999)
-    kind = rng.choice(["pass", "fail", "echo", "isclose"])
+    kind = kind or rng.choice(CANARY_KINDS)
     if kind == "pass":
         code = f"result = {a} + {b}\nassert {eq_name}(result, {a + b})"
         return RunCell(code, "canary", canary=Canary("pass"))
@@ -193,7 +230,13 @@ def judge(spec: LabSpec, plan: RunPlan, execution: ExecutionResult) -> Grade:
     for run_cell, outcome in zip(plan.cells, execution.cells, strict=True):
         if run_cell.role != "test":
             continue
-        result, values = _judge_test(cells[run_cell.spec_cell.index], outcome, execution)
+        finished = _ran_to_its_end(plan, run_cell, outcome)
+        # Sealed outputs have their own budget in the executor; only when that ran out can a
+        # token have been dropped on the way.
+        if not finished and "sealed_output" not in execution.limits_hit:
+            tamper.append("a test reported success without running to its end")
+        spec_cell = cells[run_cell.spec_cell.index]
+        result, values = _judge_test(spec_cell, outcome, execution, finished)
         results.append(result)
         sealed_values.update(values)
     grade = Grade(
@@ -225,19 +268,33 @@ def _canary_findings(plan: RunPlan, execution: ExecutionResult) -> list[str]:
 def _canary_problem(canary: Canary, outcome: CellOutcome) -> str:
     if canary.kind == "pass" and outcome.status != "ok":
         return f"a check that must pass failed ({outcome.ename or 'no reply'})"
-    if canary.kind == "echo" and (outcome.status != "ok" or outcome.text != canary.expected_text):
+    # Past the run's output cap the executor drops what does not fit, printed text and
+    # tracebacks alike (an honest loop that prints a lot gets there): for a canary whose outputs
+    # were cut, only the kernel's reply is evidence.
+    outputs_kept = not outcome.truncated
+    text_changed = outputs_kept and outcome.text != canary.expected_text
+    if canary.kind == "echo" and (outcome.status != "ok" or text_changed):
         return "a check's printed output was changed or lost"
     if canary.kind == "fail":
         if outcome.status == "ok":
             return "a check that must fail passed"
-        if not outcome.error_output:
+        if outputs_kept and not outcome.error_output:
             return "a failing check showed no error (the traceback display was silenced)"
         if outcome.ename != "AssertionError" or outcome.evalue != canary.expected_text:
             return f"a failing check reported {outcome.ename or 'nothing'} instead"
     return ""
 
 
-def _judge_test(cell: SpecCell, outcome: CellOutcome, execution: ExecutionResult):
+def _ran_to_its_end(plan: RunPlan, run_cell: RunCell, outcome: CellOutcome) -> bool:
+    """False when the kernel says a test passed but the test did not hand back its token."""
+    if outcome.status != "ok" or not run_cell.token:
+        return True  # a failing test fails anyway; a test without a token cannot show it
+    return _sealed_values(outcome).get(plan.ran_name) == run_cell.token
+
+
+def _judge_test(
+    cell: SpecCell, outcome: CellOutcome, execution: ExecutionResult, finished: bool = True
+):
     result = {
         "id": cell.grade_id,
         "title": cell.title or cell.grade_id,
@@ -248,7 +305,11 @@ def _judge_test(cell: SpecCell, outcome: CellOutcome, execution: ExecutionResult
         "message": "",
     }
     values = _sealed_values(outcome)
-    failure = _failure_message(cell, outcome, execution) or _sealed_failure(cell, outcome, values)
+    failure = (
+        _failure_message(cell, outcome, execution)
+        or ("" if finished else "The test did not run to its end.")
+        or _sealed_failure(cell, outcome, values)
+    )
     if failure:
         result["message"] = cell.failure_message or failure
     else:

@@ -276,7 +276,30 @@ def _finish(submission, spec, graded: Graded, feedback: str, worker: str) -> Sub
     if not updated:
         logger.warning("submission %s was taken over before %s finished", submission.pk, worker)
         return None
-    return Submission.objects.get(pk=submission.pk)
+    submission = Submission.objects.select_related("lab", "person").get(pk=submission.pk)
+    if status == SubmissionStatus.GRADED and _passed(submission, spec):
+        submission_record_evidence(submission=submission)
+    return submission
+
+
+def _passed(submission: Submission, spec: LabSpec) -> bool:
+    return submission.percent is not None and submission.percent >= spec.settings.passing_score
+
+
+def submission_record_evidence(*, submission: Submission) -> None:
+    """A passing grade is evidence, in the skill matrix, for each skill the lab trains."""
+    from core.skills.models import EvidenceKind, Skill
+    from core.skills.services import evidence_record
+
+    for skill in Skill.objects.filter(slug__in=submission.lab.skills):
+        evidence_record(
+            person=submission.person,
+            skill=skill,
+            kind=EvidenceKind.LAB_RESULT,
+            title=f"Passed the lab “{submission.lab.title}” ({submission.percent:g}%)",
+            url=submission.get_absolute_url(),
+            source=f"labs.submission:{submission.pk}",
+        )
 
 
 def submissions_sweep(*, older_than_seconds: int = 30) -> list[int]:

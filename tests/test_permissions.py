@@ -16,10 +16,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.core import url_matrix as core_urls
 from tests.labs import url_matrix as labs_urls
+from tests.mentoring import url_matrix as mentoring_urls
 from tests.skills import url_matrix as skills_urls
 from tests.url_matrix import HOME, LOGIN, REDIRECT, ROLES, Case, signed_in
 
-MATRIX: dict[str, Case] = {**core_urls.URLS, **skills_urls.URLS, **labs_urls.URLS}
+MATRIX: dict[str, Case] = {
+    **core_urls.URLS,
+    **skills_urls.URLS,
+    **labs_urls.URLS,
+    **mentoring_urls.URLS,
+}
 
 # The Django admin: every URL of it is checked; staff get in, nobody else does. These are what
 # staff get where a GET alone is not a complete request.
@@ -29,6 +35,7 @@ ADMIN_STAFF_SPECIAL = {
     "admin:view_on_site": 404,
     **skills_urls.ADMIN_FORBIDDEN_TO_STAFF,
     "admin:labs_labversion_add": 403,  # versions come from `import_lab`, never from a form
+    **mentoring_urls.ADMIN_FORBIDDEN_TO_STAFF,
 }
 
 # URLs without a name, by route: allauth's old addresses and the admin's catch-alls.

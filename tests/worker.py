@@ -3,6 +3,7 @@ the filesystem transport locally) and writing to the test database. Started once
 by the `celery_worker` fixture and shared by every test that needs one."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -26,26 +27,41 @@ def database_url_for_tests() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, log_path: Path):
+    def __init__(self, log_path: Path, *, queues: str = "default,grading", env: dict | None = None):
         self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
         self.log_path = log_path
+        self.queues = queues
+        self.extra_env = env or {}
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "WorkerProcess":
-        env = {**os.environ, "DATABASE_URL": database_url_for_tests()}
+        env = {**os.environ, "DATABASE_URL": database_url_for_tests(), **self.extra_env}
         command = [
             sys.executable, "-m", "celery", "-A", "core", "worker",
-            "--queues", "default,grading", "--pool", "prefork", "--concurrency", "1",
+            "--queues", self.queues, "--pool", "prefork", "--concurrency", "1",
             "--hostname", self.name, "--loglevel", "INFO",
             "--without-gossip", "--without-mingle",
         ]  # fmt: skip
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(  # noqa: S603 - our own command line
-            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so that a test can kill it whole
         )
         return self
 
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool processes at once, as a crash or OOM kill would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.log.close()
+
     def stop(self) -> None:
+        if self.log.closed:
+            return
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:

@@ -19,7 +19,8 @@ class Command(BaseCommand):
             people[row[0]] = self._person(row, teams, people, is_staff=False)
         self._person(demo.ADMIN, teams, people, is_staff=True)
         for seeder in demo.seeders():
-            seeder(stdout=self.stdout)
+            with transaction.atomic():  # a savepoint: one app's failure leaves the rest intact
+                seeder(stdout=self.stdout)
         self._print_logins()
 
     def _teams(self) -> dict[str, Team]:

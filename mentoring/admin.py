@@ -1,0 +1,86 @@
+"""Admin for mentoring. Private session notes and feedback bodies are not shown here: who reads
+them is what their author chose (only the author; the visibility level), and staff are not an
+exception to that."""
+
+from django.contrib import admin
+
+from mentoring.models import (
+    ActionItem,
+    FeedbackNote,
+    FeedbackRequest,
+    MentorProfile,
+    Mentorship,
+    PrivateNote,
+    Session,
+)
+
+
+@admin.register(MentorProfile)
+class MentorProfileAdmin(admin.ModelAdmin):
+    list_display = ["person", "open_to_mentoring", "capacity"]
+    list_filter = ["open_to_mentoring"]
+    filter_horizontal = ["skills_offered"]
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(admin.ModelAdmin):
+    list_display = ["mentor", "mentee", "status", "cadence", "start_date", "end_date"]
+    list_filter = ["status", "cadence"]
+    raw_id_fields = ["mentor", "mentee", "proposed_by"]
+    filter_horizontal = ["goal_skills"]
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    fk_name = "session"
+    fields = ["text", "done_at"]
+    extra = 0
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "date"]
+    raw_id_fields = ["mentorship", "created_by"]
+    inlines = [ActionItemInline]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "mentorship", "done_at"]
+    raw_id_fields = ["mentorship", "session", "done_in"]
+
+
+@admin.register(PrivateNote)
+class PrivateNoteAdmin(admin.ModelAdmin):
+    """Which sessions have private notes, never what they say."""
+
+    list_display = ["pk", "session", "updated_at"]
+    fields = ["session", "updated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FeedbackNote)
+class FeedbackNoteAdmin(admin.ModelAdmin):
+    list_display = ["pk", "author", "recipient", "category", "kind", "visibility", "created_at"]
+    list_filter = ["category", "kind", "visibility"]
+    fields = ["author", "recipient", "category", "kind", "visibility", "acknowledged_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FeedbackRequest)
+class FeedbackRequestAdmin(admin.ModelAdmin):
+    list_display = ["requester", "asked", "about", "status", "created_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["requester", "asked"]

@@ -1,0 +1,270 @@
+"""The mentoring API. Every queryset comes from a `visible_to(user)` method, as for the pages:
+rows you may not see answer 404; a rule broken answers 400 naming the field."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.selectors import person_of
+from mentoring import selectors, services
+from mentoring.serializers import (
+    AvailabilitySerializer,
+    CadenceRowSerializer,
+    EndSerializer,
+    FeedbackNoteCreateSerializer,
+    FeedbackNoteSerializer,
+    FeedbackRequestCreateSerializer,
+    FeedbackRequestSerializer,
+    MatchSerializer,
+    MentorshipProposeSerializer,
+    MentorshipSerializer,
+    PrivateNoteSerializer,
+    RespondSerializer,
+    SessionCreateSerializer,
+    SessionSerializer,
+)
+
+
+def _as_api_error(error: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(error, "error_dict"):
+        return serializers.ValidationError(error.message_dict)
+    return serializers.ValidationError(error.messages)
+
+
+def _validated(serializer_class, request: Request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _person(request: Request):
+    person = person_of(request.user)
+    if person is None:
+        raise NotFound("This account has no profile in the organisation.")
+    return person
+
+
+def _call(service, **kwargs):
+    """A service call: its ValidationError is a 400, PermissionDenied a 404 (nothing leaks)."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        raise _as_api_error(error) from error
+    except DjangoPermissionDenied as error:
+        raise NotFound() from error
+
+
+class AvailabilityView(APIView):
+    """Your own mentor availability: open to mentoring, capacity, skills offered (level >= 3)."""
+
+    @extend_schema(responses=AvailabilitySerializer)
+    def get(self, request: Request) -> Response:
+        profile = selectors.mentor_profile_of(_person(request))
+        skills = profile.skills_offered.all() if profile.pk else []
+        data = {
+            "open_to_mentoring": profile.open_to_mentoring,
+            "capacity": profile.capacity,
+            "skills_offered": [s.slug for s in skills],
+        }
+        return Response(data)
+
+    @extend_schema(request=AvailabilitySerializer, responses=AvailabilitySerializer)
+    def put(self, request: Request) -> Response:
+        data = _validated(AvailabilitySerializer, request)
+        profile = _call(
+            services.mentor_profile_update,
+            person=_person(request),
+            open_to_mentoring=data["open_to_mentoring"],
+            capacity=data["capacity"],
+            skills=list(data.get("skills_offered", [])),
+        )
+        return Response(
+            {
+                "open_to_mentoring": profile.open_to_mentoring,
+                "capacity": profile.capacity,
+                "skills_offered": [s.slug for s in profile.skills_offered.all()],
+            }
+        )
+
+
+class MatchView(APIView):
+    """Mentor suggestions with a per-criterion breakdown: for `?mentee=<id>`, every allowed
+    mentor best first; without it, the optimal assignment for your reports (staff: everyone)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("mentee", int, required=False)],
+        responses=MatchSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        if not selectors.may_propose(user=request.user):
+            raise NotFound()
+        mentees = selectors.matchable_mentees(user=request.user)
+        mentee_id = request.query_params.get("mentee")
+        if mentee_id:
+            mentee = mentees.filter(pk=mentee_id).first() if mentee_id.isdigit() else None
+            if mentee is None:
+                raise NotFound()
+            found = selectors.match_suggestions(mentee=mentee)
+        else:
+            found = selectors.cohort_matches(mentees=list(mentees))
+        return Response(MatchSerializer(found, many=True).data)
+
+
+class CadenceView(APIView):
+    """Managers (their reports) and staff (everyone): days since the last feedback and the
+    last mentoring session per person, with warnings."""
+
+    @extend_schema(responses=CadenceRowSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        if not selectors.may_propose(user=request.user):
+            raise NotFound()
+        people = selectors.cadence_people(user=request.user)
+        rows = selectors.cadence_for(people=people, now=timezone.now())
+        return Response(CadenceRowSerializer(rows, many=True).data)
+
+
+class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Mentorships you are part of, proposed, or manage the mentee of. POST proposes one
+    (managers of the mentee and staff)."""
+
+    serializer_class = MentorshipSerializer
+
+    def get_queryset(self):
+        return selectors.mentorship_list_visible(user=self.request.user).prefetch_related(
+            "goal_skills"
+        )
+
+    @extend_schema(request=MentorshipProposeSerializer, responses={201: MentorshipSerializer})
+    def create(self, request: Request) -> Response:
+        data = _validated(MentorshipProposeSerializer, request)
+        if not selectors.matchable_mentees(user=request.user).filter(pk=data["mentee"].pk).exists():
+            raise NotFound("No such person.")
+        mentorship = _call(
+            services.mentorship_propose,
+            proposed_by=_person(request),
+            mentor=data["mentor"],
+            mentee=data["mentee"],
+            cadence=data["cadence"],
+            goals=data["goals"],
+            goal_skills=list(data.get("goal_skills", [])),
+        )
+        return Response(MentorshipSerializer(mentorship).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RespondSerializer, responses=MentorshipSerializer)
+    @action(detail=True, methods=["post"])
+    def respond(self, request: Request, pk: int) -> Response:
+        mentorship = self.get_object()
+        data = _validated(RespondSerializer, request)
+        mentorship = _call(
+            services.mentorship_respond,
+            mentorship_id=mentorship.pk,
+            person=_person(request),
+            accept=data["accept"],
+        )
+        return Response(MentorshipSerializer(mentorship).data)
+
+    @extend_schema(request=EndSerializer, responses=MentorshipSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: int) -> Response:
+        mentorship = self.get_object()
+        data = _validated(EndSerializer, request)
+        mentorship = _call(
+            services.mentorship_end, mentorship=mentorship, person=_person(request), **data
+        )
+        return Response(MentorshipSerializer(mentorship).data)
+
+    @extend_schema(
+        request=SessionCreateSerializer,
+        responses={200: SessionSerializer(many=True), 201: SessionSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def sessions(self, request: Request, pk: int) -> Response:
+        mentorship = self.get_object()
+        if not mentorship.party(person_of(request.user)):
+            raise NotFound()
+        if request.method == "GET":
+            sessions = mentorship.sessions.prefetch_related("action_items")
+            return Response(
+                SessionSerializer(sessions, many=True, context={"request": request}).data
+            )
+        data = _validated(SessionCreateSerializer, request)
+        session = _call(
+            services.session_create, mentorship=mentorship, author=_person(request), **data
+        )
+        return Response(
+            SessionSerializer(session, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class SessionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sessions of your mentorships (mentor and mentee only). `private-note` is yours alone."""
+
+    serializer_class = SessionSerializer
+
+    def get_queryset(self):
+        from mentoring.models import Session
+
+        return Session.objects.visible_to(self.request.user).prefetch_related("action_items")
+
+    @extend_schema(request=PrivateNoteSerializer, responses=PrivateNoteSerializer)
+    @action(detail=True, methods=["get", "put"], url_path="private-note")
+    def private_note(self, request: Request, pk: int) -> Response:
+        session = self.get_object()
+        if request.method == "GET":
+            note = selectors.private_note_of(user=request.user, session=session)
+            if note is None:
+                raise NotFound()
+            return Response({"body": note.body})
+        data = _validated(PrivateNoteSerializer, request)
+        note = _call(services.private_note_save, session=session, author=_person(request), **data)
+        return Response({"body": note.body})
+
+
+class FeedbackNoteViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Feedback notes you may read (`FeedbackNote.objects.visible_to`). POST writes one."""
+
+    serializer_class = FeedbackNoteSerializer
+
+    def get_queryset(self):
+        return selectors.feedback_list_visible(user=self.request.user)
+
+    @extend_schema(request=FeedbackNoteCreateSerializer, responses={201: FeedbackNoteSerializer})
+    def create(self, request: Request) -> Response:
+        data = _validated(FeedbackNoteCreateSerializer, request)
+        note = _call(services.feedback_note_create, author=_person(request), **data)
+        return Response(FeedbackNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=FeedbackNoteSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: int) -> Response:
+        note = _call(
+            services.feedback_note_acknowledge, note=self.get_object(), person=_person(request)
+        )
+        return Response(FeedbackNoteSerializer(note).data)
+
+
+class FeedbackRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Requests you sent or were asked; answer one by writing a note with `request`."""
+
+    serializer_class = FeedbackRequestSerializer
+
+    def get_queryset(self):
+        return selectors.feedback_requests_visible(user=self.request.user)
+
+    @extend_schema(
+        request=FeedbackRequestCreateSerializer, responses={201: FeedbackRequestSerializer}
+    )
+    def create(self, request: Request) -> Response:
+        data = _validated(FeedbackRequestCreateSerializer, request)
+        created = _call(services.feedback_request_create, requester=_person(request), **data)
+        return Response(FeedbackRequestSerializer(created).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,302 @@
+"""Reads for mentoring. Who may see a row is decided by the `visible_to(user)` queryset methods
+(mentoring.querysets); the functions here add the rest: 404s, matching facts, dashboards."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from core.models import CareerStage, Person
+from core.selectors import person_of
+from core.skills.models import Skill
+from core.skills.selectors import EXPERT, latest_reviewer_levels, managers_of, person_matrix
+from mentoring import matching
+from mentoring.models import (
+    ActionItem,
+    FeedbackNote,
+    FeedbackRequest,
+    MentorProfile,
+    Mentorship,
+    PrivateNote,
+    Session,
+)
+
+# --- Availability ---------------------------------------------------------------------------
+
+
+def mentor_profile_of(person: Person) -> MentorProfile:
+    """The person's availability; an unsaved, closed one when they never set it."""
+    profile = MentorProfile.objects.filter(person=person).first()
+    return profile or MentorProfile(person=person)
+
+
+def offerable_skills(*, person: Person) -> QuerySet[Skill]:
+    """Skills `person` may offer: their current (reviewer) level is 3 or more."""
+    levels = latest_reviewer_levels(people_ids=[person.pk])
+    ids = [skill_id for (_, skill_id), level in levels.items() if level >= EXPERT]
+    return Skill.objects.active().filter(pk__in=ids)
+
+
+def active_mentee_count(*, mentor: Person) -> int:
+    return Mentorship.objects.active().filter(mentor=mentor).count()
+
+
+# --- Mentorships ----------------------------------------------------------------------------
+
+
+def mentorship_list_visible(*, user: AbstractBaseUser) -> QuerySet[Mentorship]:
+    return Mentorship.objects.visible_to(user).select_related(
+        "mentor__user", "mentee__user", "proposed_by__user"
+    )
+
+
+def mentorship_get_visible(*, user: AbstractBaseUser, pk: int) -> Mentorship:
+    mentorship = mentorship_list_visible(user=user).filter(pk=pk).first()
+    if mentorship is None:
+        raise Http404("No such mentorship.")
+    return mentorship
+
+
+def mentorships_of(*, person: Person) -> QuerySet[Mentorship]:
+    return (
+        Mentorship.objects.filter(Q(mentor=person) | Q(mentee=person))
+        .exclude(status=Mentorship.Status.DECLINED)
+        .select_related("mentor__user", "mentee__user")
+    )
+
+
+def session_get_visible(*, user: AbstractBaseUser, pk: int) -> Session:
+    session = (
+        Session.objects.visible_to(user)
+        .select_related("mentorship__mentor__user", "mentorship__mentee__user")
+        .filter(pk=pk)
+        .first()
+    )
+    if session is None:
+        raise Http404("No such session.")
+    return session
+
+
+def open_action_items(*, mentorship: Mentorship) -> QuerySet[ActionItem]:
+    """What carries over to the next session: every item not yet done."""
+    return mentorship.action_items.filter(done_at__isnull=True).select_related("session")
+
+
+def private_note_of(*, user: AbstractBaseUser, session: Session) -> PrivateNote | None:
+    return PrivateNote.objects.visible_to(user).filter(session=session).first()
+
+
+# --- Feedback -------------------------------------------------------------------------------
+
+
+def feedback_list_visible(*, user: AbstractBaseUser) -> QuerySet[FeedbackNote]:
+    return FeedbackNote.objects.visible_to(user).select_related("author__user", "recipient__user")
+
+
+def feedback_get_visible(*, user: AbstractBaseUser, pk: int) -> FeedbackNote:
+    note = feedback_list_visible(user=user).filter(pk=pk).first()
+    if note is None:
+        raise Http404("No such feedback note.")
+    return note
+
+
+def feedback_requests_visible(*, user: AbstractBaseUser) -> QuerySet[FeedbackRequest]:
+    return FeedbackRequest.objects.visible_to(user).select_related("requester__user", "asked__user")
+
+
+# --- Matching -------------------------------------------------------------------------------
+
+
+def matchable_mentees(*, user: AbstractBaseUser) -> QuerySet[Person]:
+    """Whom `user` may propose a mentor for: staff anyone, managers their reports."""
+    people = Person.objects.filter(user__is_active=True).select_related("user", "team")
+    if user.is_staff:
+        return people
+    person = person_of(user)
+    if person is None:
+        return people.none()
+    return people.filter(pk__in=Person.objects.reports_of(person).values("pk"))
+
+
+def may_propose(*, user: AbstractBaseUser) -> bool:
+    return user.is_staff or matchable_mentees(user=user).exists()
+
+
+def mentee_facts(person: Person) -> matching.MenteeFacts:
+    gaps = {row.skill.pk: row.gap for row in person_matrix(person=person).gaps()}
+    excluded = {manager.pk for manager in managers_of(person)}
+    excluded |= set(
+        Mentorship.objects.open().filter(mentee=person).values_list("mentor_id", flat=True)
+    )
+    return matching.MenteeFacts(
+        pk=person.pk,
+        name=person.display_name,
+        team_id=person.team_id,
+        career_stage=person.career_stage,
+        timezone=person.timezone,
+        gaps=gaps,
+        excluded_mentors=frozenset(excluded),
+    )
+
+
+def mentor_facts() -> list[matching.MentorFacts]:
+    """Everybody open to mentoring, with the levels of the skills they offer (a few queries)."""
+    profiles = list(
+        MentorProfile.objects.filter(
+            open_to_mentoring=True, capacity__gt=0, person__user__is_active=True
+        )
+        .select_related("person__user")
+        .prefetch_related("skills_offered")
+        .annotate(
+            active_count=Count(
+                "person__mentorships_as_mentor",
+                filter=Q(person__mentorships_as_mentor__status=Mentorship.Status.ACTIVE),
+            )
+        )
+    )
+    levels = latest_reviewer_levels(people_ids=[p.person_id for p in profiles])
+    facts = []
+    for profile in profiles:
+        person = profile.person
+        offered = {}
+        for skill in profile.skills_offered.all():
+            level = levels.get((person.pk, skill.pk), 0)
+            if level >= EXPERT:  # a level that dropped since opting in no longer counts
+                offered[skill.pk] = level
+        facts.append(
+            matching.MentorFacts(
+                pk=person.pk,
+                name=person.display_name,
+                team_id=person.team_id,
+                career_stage=person.career_stage,
+                timezone=person.timezone,
+                capacity=profile.capacity,
+                active_count=profile.active_count,
+                levels=offered,
+            )
+        )
+    return facts
+
+
+def match_suggestions(*, mentee: Person, when: datetime.datetime | None = None):
+    return matching.suggestions(mentee_facts(mentee), mentor_facts(), when or timezone.now())
+
+
+def cohort_matches(*, mentees, when: datetime.datetime | None = None):
+    """The optimal assignment for the people without an open mentorship among `mentees`."""
+    busy = set(Mentorship.objects.open().values_list("mentee_id", flat=True))
+    facts = [mentee_facts(p) for p in mentees if p.pk not in busy]
+    return matching.assign_cohort(facts, mentor_facts(), when or timezone.now())
+
+
+def skill_names() -> dict[int, str]:
+    return dict(Skill.objects.values_list("pk", "name"))
+
+
+# --- Dashboard ------------------------------------------------------------------------------
+
+
+def mentoring_panel_context(request: HttpRequest) -> dict | None:
+    person = person_of(request.user)
+    if person is None:
+        return None
+    mentorships = mentorships_of(person=person).filter(
+        status__in=[Mentorship.Status.PROPOSED, Mentorship.Status.ACTIVE]
+    )
+    unread = (
+        feedback_list_visible(user=request.user)
+        .filter(recipient=person, acknowledged_at__isnull=True)
+        .count()
+    )
+    return {"person": person, "mentorships": mentorships[:5], "unacknowledged": unread}
+
+
+# --- Cadence --------------------------------------------------------------------------------
+
+
+@dataclass
+class CadenceRow:
+    person: Person
+    days_since_feedback: int | None
+    days_since_session: int | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _days(now: datetime.datetime, then) -> int | None:
+    if then is None:
+        return None
+    if isinstance(then, datetime.datetime):
+        then = then.date()
+    return (now.date() - then).days
+
+
+def overdue_mentorships(*, now: datetime.datetime, mentees=None) -> list[tuple[Mentorship, int]]:
+    """Active mentorships without a session for twice their cadence, with the days since the
+    last session (or since the start, when there was none)."""
+    mentorships = (
+        Mentorship.objects.active()
+        .select_related("mentor__user", "mentee__user")
+        .annotate(last_session=Max("sessions__date"))
+    )
+    if mentees is not None:
+        mentorships = mentorships.filter(mentee__in=mentees)
+    overdue = []
+    for mentorship in mentorships:
+        since = mentorship.last_session or mentorship.start_date or mentorship.created_at
+        days = _days(now, since)
+        if days is not None and days > 2 * mentorship.cadence_days:
+            overdue.append((mentorship, days))
+    return overdue
+
+
+def cadence_for(*, people, now: datetime.datetime) -> list[CadenceRow]:
+    """Days since the last feedback and the last session of each person, with warnings.
+
+    Every feedback note counts, whatever its visibility: a manager learns *that* feedback
+    happened and when, never what it says."""
+    people = list(people)
+    ids = [p.pk for p in people]
+    last_feedback = dict(
+        FeedbackNote.objects.filter(recipient_id__in=ids)
+        .values("recipient_id")
+        .annotate(last=Max("created_at"))
+        .values_list("recipient_id", "last")
+    )
+    sessions = Session.objects.filter(
+        Q(mentorship__mentee_id__in=ids) | Q(mentorship__mentor_id__in=ids)
+    ).values_list("mentorship__mentee_id", "mentorship__mentor_id", "date")
+    last_session: dict[int, datetime.date] = {}
+    for mentee_id, mentor_id, date in sessions:
+        for pk in (mentee_id, mentor_id):
+            if pk in ids and (pk not in last_session or date > last_session[pk]):
+                last_session[pk] = date
+    overdue = overdue_mentorships(now=now, mentees=ids)
+    limit = settings.MENTORING_FEEDBACK_WARNING_DAYS
+    rows = []
+    for person in people:
+        row = CadenceRow(
+            person=person,
+            days_since_feedback=_days(now, last_feedback.get(person.pk)),
+            days_since_session=_days(now, last_session.get(person.pk)),
+        )
+        if person.career_stage == CareerStage.EARLY_CAREER and (
+            row.days_since_feedback is None or row.days_since_feedback > limit
+        ):
+            row.warnings.append(f"No feedback for more than {limit} days.")
+        for mentorship, days in overdue:
+            if mentorship.mentee_id == person.pk:
+                row.warnings.append(
+                    f"No session with {mentorship.mentor.display_name} for {days} days "
+                    f"({mentorship.get_cadence_display().lower()} cadence)."
+                )
+        rows.append(row)
+    return rows
+
+
+def cadence_people(*, user: AbstractBaseUser) -> QuerySet[Person]:
+    """Whose cadence `user` follows: a manager's reports (transitively); staff everyone."""
+    return matchable_mentees(user=user).select_related("user", "team")

@@ -1,0 +1,331 @@
+"""Writes for mentoring. Keyword-only, typed, validated with full_clean().
+
+Expected user errors are `ValidationError`s naming the field (pages show them on the form, the
+API answers 400); acting on something you may not touch is `PermissionDenied`.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import Person
+from core.skills.models import Skill
+from core.skills.selectors import is_manager_of, managers_of
+from mentoring import selectors
+from mentoring.models import (
+    ActionItem,
+    Cadence,
+    FeedbackNote,
+    FeedbackRequest,
+    FeedbackVisibility,
+    MentorProfile,
+    Mentorship,
+    PrivateNote,
+    Session,
+)
+
+logger = logging.getLogger(__name__)
+
+# --- Availability ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mentor_profile_update(
+    *, person: Person, open_to_mentoring: bool, capacity: int, skills: list[Skill]
+) -> MentorProfile:
+    offerable = set(selectors.offerable_skills(person=person).values_list("pk", flat=True))
+    too_low = [skill.name for skill in skills if skill.pk not in offerable]
+    if too_low:
+        raise ValidationError(
+            {
+                "skills_offered": "You can offer skills at level 3 or more only: "
+                + ", ".join(too_low)
+                + "."
+            }
+        )
+    profile, _ = MentorProfile.objects.get_or_create(person=person)
+    profile.open_to_mentoring = open_to_mentoring
+    profile.capacity = capacity
+    profile.full_clean()
+    profile.save()
+    profile.skills_offered.set(skills)
+    return profile
+
+
+# --- Mentorships ----------------------------------------------------------------------------
+
+
+def _may_propose_for(proposer: Person, mentee: Person) -> bool:
+    return proposer.user.is_staff or is_manager_of(manager=proposer, subject=mentee)
+
+
+@transaction.atomic
+def mentorship_propose(
+    *,
+    proposed_by: Person,
+    mentor: Person,
+    mentee: Person,
+    cadence: str = Cadence.FORTNIGHTLY,
+    goals: str = "",
+    goal_skills: list[Skill] | None = None,
+    breakdown: dict | None = None,
+) -> Mentorship:
+    """Managers (of the mentee) or staff propose; the mentor and the mentee then accept."""
+    if not _may_propose_for(proposed_by, mentee):
+        raise PermissionDenied("Only the mentee's managers or staff propose a mentorship.")
+    if mentor.pk in {manager.pk for manager in managers_of(mentee)}:
+        raise ValidationError(
+            {"mentor": "A mentor cannot be the mentee's manager or anyone in their reporting line."}
+        )
+    profile = MentorProfile.objects.filter(person=mentor).first()
+    if profile is None or not profile.open_to_mentoring or profile.capacity < 1:
+        raise ValidationError({"mentor": f"{mentor} is not open to mentoring (capacity 0)."})
+    if selectors.active_mentee_count(mentor=mentor) >= profile.capacity:
+        raise ValidationError({"mentor": f"{mentor} has no mentoring capacity left."})
+    mentorship = Mentorship(
+        mentor=mentor,
+        mentee=mentee,
+        proposed_by=proposed_by,
+        cadence=cadence,
+        goals=goals,
+        match_breakdown=breakdown or {},
+    )
+    mentorship.full_clean()
+    mentorship.save()
+    if goal_skills:
+        mentorship.goal_skills.set(goal_skills)
+    return mentorship
+
+
+def mentorship_respond(*, mentorship_id: int, person: Person, accept: bool) -> Mentorship:
+    """The mentor or the mentee accepts or declines. When both have accepted the pair becomes
+    active, unless the mentor's last place went meanwhile.
+
+    The mentor's row is locked first, so two acceptances competing for the last place run one
+    after the other and the second sees the first's active pair."""
+    with transaction.atomic():
+        mentor_id = Mentorship.objects.values_list("mentor_id", flat=True).get(pk=mentorship_id)
+        Person.objects.select_for_update().filter(pk=mentor_id).first()
+        mentorship = Mentorship.objects.select_for_update().get(pk=mentorship_id)
+        party = mentorship.party(person)
+        if not party:
+            raise PermissionDenied("Only the mentor and the mentee answer a proposal.")
+        if mentorship.status != Mentorship.Status.PROPOSED:
+            raise ValidationError({"status": "This mentorship is no longer waiting for answers."})
+        if not accept:
+            mentorship.status = Mentorship.Status.DECLINED
+            mentorship.save(update_fields=["status"])
+            return mentorship
+        setattr(mentorship, f"{party}_accepted_at", timezone.now())
+        if mentorship.mentor_accepted_at and mentorship.mentee_accepted_at:
+            _activate(mentorship)
+        mentorship.save()
+        return mentorship
+
+
+def _activate(mentorship: Mentorship) -> None:
+    profile = MentorProfile.objects.filter(person_id=mentorship.mentor_id).first()
+    capacity = profile.capacity if profile and profile.open_to_mentoring else 0
+    if selectors.active_mentee_count(mentor=mentorship.mentor) >= capacity:
+        raise ValidationError(
+            {
+                "status": f"{mentorship.mentor} has no mentoring capacity left; "
+                "ask for another match."
+            }
+        )
+    mentorship.status = Mentorship.Status.ACTIVE
+    mentorship.start_date = timezone.localdate()
+
+
+@transaction.atomic
+def mentorship_end(
+    *, mentorship: Mentorship, person: Person, completed: bool, reason: str = ""
+) -> Mentorship:
+    """Completed (the goals are met) or ended early, with a reason."""
+    if not (mentorship.party(person) or _may_propose_for(person, mentorship.mentee)):
+        raise PermissionDenied("Only the two of them, the mentee's managers or staff end it.")
+    if mentorship.status not in (Mentorship.Status.PROPOSED, Mentorship.Status.ACTIVE):
+        raise ValidationError({"status": "This mentorship has already ended."})
+    if not completed and not reason.strip():
+        raise ValidationError({"end_reason": "Say why the mentorship ends."})
+    mentorship.status = Mentorship.Status.COMPLETED if completed else Mentorship.Status.ENDED
+    mentorship.end_reason = reason
+    mentorship.end_date = timezone.localdate()
+    mentorship.full_clean()
+    mentorship.save()
+    return mentorship
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_create(
+    *,
+    mentorship: Mentorship,
+    author: Person,
+    date: datetime.date,
+    agenda: str = "",
+    notes: str = "",
+    action_items: list[str] | None = None,
+) -> Session:
+    if not mentorship.party(author):
+        raise PermissionDenied("Only the mentor and the mentee log sessions.")
+    if mentorship.status != Mentorship.Status.ACTIVE:
+        raise ValidationError({"date": "Sessions are logged for active mentorships."})
+    session = Session(
+        mentorship=mentorship, date=date, agenda=agenda, notes=notes, created_by=author
+    )
+    session.full_clean()
+    session.save()
+    for text in action_items or []:
+        if text.strip():
+            item = ActionItem(mentorship=mentorship, session=session, text=text.strip())
+            item.full_clean()
+            item.save()
+    return session
+
+
+def action_item_complete(*, item: ActionItem, person: Person) -> ActionItem:
+    if not item.mentorship.party(person):
+        raise PermissionDenied("Only the mentor and the mentee tick off action items.")
+    if item.done_at is None:
+        item.done_at = timezone.now()
+        item.done_in = item.mentorship.sessions.order_by("-date", "-pk").first()
+        item.save(update_fields=["done_at", "done_in"])
+    return item
+
+
+def private_note_save(*, session: Session, author: Person, body: str) -> PrivateNote:
+    """Write or replace your own private note on a session: only you will ever read it."""
+    if not session.mentorship.party(author):
+        raise PermissionDenied("Only the mentor and the mentee keep notes on a session.")
+    note = PrivateNote.objects.filter(session=session, author=author).first()
+    note = note or PrivateNote(session=session, author=author)
+    note.body = body
+    note.updated_at = timezone.now()
+    note.full_clean()
+    note.save()
+    return note
+
+
+# --- Feedback -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_note_create(
+    *,
+    author: Person,
+    recipient: Person,
+    category: str,
+    kind: str,
+    body: str,
+    visibility: str = FeedbackVisibility.PRIVATE,
+    request: FeedbackRequest | None = None,
+) -> FeedbackNote:
+    if request is not None and (
+        request.asked_id != author.pk
+        or request.requester_id != recipient.pk
+        or request.status != FeedbackRequest.Status.OPEN
+    ):
+        raise ValidationError({"request": "That request is not an open one addressed to you."})
+    note = FeedbackNote(
+        author=author,
+        recipient=recipient,
+        category=category,
+        kind=kind,
+        body=body,
+        visibility=visibility,
+        request=request,
+    )
+    note.full_clean()
+    try:
+        with transaction.atomic():
+            note.save()
+    except IntegrityError as error:  # the database's own check, if clean() was bypassed
+        raise ValidationError({"recipient": "Feedback is for someone else."}) from error
+    if request is not None:
+        request.status = FeedbackRequest.Status.ANSWERED
+        request.save(update_fields=["status"])
+    return note
+
+
+def feedback_note_acknowledge(*, note: FeedbackNote, person: Person) -> FeedbackNote:
+    if note.recipient_id != person.pk or note.visibility == FeedbackVisibility.MANAGERS_ONLY:
+        raise PermissionDenied("Only the recipient acknowledges feedback.")
+    if note.acknowledged_at is None:
+        note.acknowledged_at = timezone.now()
+        note.save(update_fields=["acknowledged_at"])
+    return note
+
+
+def feedback_request_create(*, requester: Person, asked: Person, about: str) -> FeedbackRequest:
+    request = FeedbackRequest(requester=requester, asked=asked, about=about)
+    request.full_clean()
+    request.save()
+    return request
+
+
+# --- Cadence: the weekly digest and reminders -----------------------------------------------
+
+
+def digests_send(*, now: datetime.datetime) -> dict[str, int]:
+    """E-mail every manager the cadence of their reports (with warnings first) and every mentor
+    of an overdue mentorship a reminder. `now` is passed in so tests control the clock; the
+    periodic task passes `timezone.now()`."""
+    sent = {"digests": 0, "reminders": 0}
+    managers = Person.objects.filter(reports__isnull=False, user__is_active=True).distinct()
+    for manager in managers.select_related("user"):
+        reports = Person.objects.reports_of(manager).filter(user__is_active=True)
+        rows = selectors.cadence_for(people=reports.select_related("user"), now=now)
+        if manager.user.email and _mail(
+            manager, "Your team's feedback and mentoring cadence", _digest_text(rows)
+        ):
+            sent["digests"] += 1
+    for mentorship, days in selectors.overdue_mentorships(now=now):
+        mentor = mentorship.mentor
+        text = (
+            f"You and {mentorship.mentee.display_name} have not logged a session for {days} days "
+            f"(your cadence is {mentorship.get_cadence_display().lower()}). "
+            "Time for a check-in?\n\n"
+            f"{settings.SITE_URL.rstrip('/')}{mentorship.get_absolute_url()}\n"
+        )
+        if mentor.user.email and _mail(
+            mentor, f"Check in with {mentorship.mentee.display_name}", text
+        ):
+            sent["reminders"] += 1
+    return sent
+
+
+def _digest_text(rows) -> str:
+    def days(value):
+        return "never" if value is None else f"{value} days ago"
+
+    rows = sorted(rows, key=lambda row: (not row.warnings, row.person.display_name))
+    lines = ["Feedback and mentoring cadence of the people who report to you:", ""]
+    for row in rows:
+        lines.append(
+            f"- {row.person.display_name}: last feedback {days(row.days_since_feedback)}, "
+            f"last mentoring session {days(row.days_since_session)}"
+        )
+        lines.extend(f"    ! {warning}" for warning in row.warnings)
+    lines += ["", f"{settings.SITE_URL.rstrip('/')}{reverse('mentoring:cadence')}"]
+    return "\n".join(lines) + "\n"
+
+
+def _mail(person: Person, subject: str, body: str) -> bool:
+    """A mail server that is down is logged; the digest is tried again next week."""
+    try:
+        send_mail(
+            subject=subject, message=body, from_email=None, recipient_list=[person.user.email]
+        )
+    except Exception:
+        logger.exception("Could not e-mail %s", person.pk)
+        return False
+    return True

@@ -1,0 +1,16 @@
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from mentoring import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="mentoring.tasks.send_digests")
+def send_digests() -> dict[str, int]:
+    """Weekly (CELERY_BEAT_SCHEDULE): the managers' cadence digest and the mentors' reminders."""
+    sent = services.digests_send(now=timezone.now())
+    logger.info("mentoring digests sent: %s", sent)
+    return sent

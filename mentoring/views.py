@@ -1,0 +1,388 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.models import Person
+from core.selectors import person_of
+from mentoring import selectors, services
+from mentoring.forms import (
+    AvailabilityForm,
+    EndForm,
+    FeedbackNoteForm,
+    FeedbackRequestForm,
+    PrivateNoteForm,
+    ProposeForm,
+    RespondForm,
+    SessionForm,
+)
+from mentoring.models import ActionItem, FeedbackRequest, Mentorship
+
+
+def _own_person(request: HttpRequest) -> Person:
+    person = person_of(request.user)
+    if person is None:
+        raise Http404("This account has no profile in the organisation.")
+    return person
+
+
+def _show_errors(form, error: ValidationError) -> None:
+    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+    for name, errors in by_field.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _error_message(request: HttpRequest, error: ValidationError) -> None:
+    for text in error.messages:
+        messages.error(request, text)
+
+
+# --- Overview and availability --------------------------------------------------------------
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    person = person_of(request.user)
+    mentorships = selectors.mentorships_of(person=person) if person else Mentorship.objects.none()
+    profile = selectors.mentor_profile_of(person) if person else None
+    return render(
+        request,
+        "mentoring/index.html",
+        {
+            "person": person,
+            "profile": profile,
+            "as_mentor": [m for m in mentorships if m.mentor_id == person.pk] if person else [],
+            "as_mentee": [m for m in mentorships if m.mentee_id == person.pk] if person else [],
+            "may_propose": selectors.may_propose(user=request.user),
+        },
+    )
+
+
+def availability(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request)
+    profile = selectors.mentor_profile_of(person)
+    offerable = selectors.offerable_skills(person=person)
+    initial = {
+        "open_to_mentoring": profile.open_to_mentoring,
+        "capacity": profile.capacity,
+        "skills_offered": list(profile.skills_offered.all()) if profile.pk else [],
+    }
+    form = AvailabilityForm(request.POST or None, offerable=offerable, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentor_profile_update(
+                person=person,
+                open_to_mentoring=form.cleaned_data["open_to_mentoring"],
+                capacity=form.cleaned_data["capacity"],
+                skills=list(form.cleaned_data["skills_offered"]),
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Your mentoring availability is saved.")
+            return redirect("mentoring:index")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "mentoring/availability.html", {"form": form}, status=status)
+
+
+# --- Matching and proposals -----------------------------------------------------------------
+
+
+def match(request: HttpRequest) -> HttpResponse:
+    """For managers (their reports) and staff (everyone): one mentee's suggestions, or the
+    optimal assignment for everyone without a mentor."""
+    if not selectors.may_propose(user=request.user):
+        raise Http404("Only managers and staff match mentors.")
+    mentees = selectors.matchable_mentees(user=request.user)
+    mentee = None
+    if request.GET.get("mentee"):
+        mentee = get_object_or_404(mentees, pk=request.GET["mentee"])
+        found = selectors.match_suggestions(mentee=mentee)
+    else:
+        found = selectors.cohort_matches(mentees=list(mentees))
+    return render(
+        request,
+        "mentoring/match.html",
+        {
+            "mentees": mentees,
+            "mentee": mentee,
+            "matches": found,
+            "skill_names": selectors.skill_names(),
+        },
+    )
+
+
+@require_POST
+def propose(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request)
+    form = ProposeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a mentor and a mentee.")
+        return redirect("mentoring:match")
+    mentee = form.cleaned_data["mentee"]
+    if not selectors.matchable_mentees(user=request.user).filter(pk=mentee.pk).exists():
+        raise Http404("No such person.")
+    try:
+        mentorship = services.mentorship_propose(
+            proposed_by=person,
+            mentor=form.cleaned_data["mentor"],
+            mentee=mentee,
+            cadence=form.cleaned_data["cadence"],
+            goals=form.cleaned_data["goals"],
+            breakdown=_breakdown_for(mentee, form.cleaned_data["mentor"]),
+        )
+    except ValidationError as error:
+        _error_message(request, error)
+        return redirect(f"{_match_url()}?mentee={mentee.pk}")
+    messages.success(request, "Proposed: the mentor and the mentee are asked to accept.")
+    return redirect(mentorship)
+
+
+def _match_url() -> str:
+    from django.urls import reverse
+
+    return reverse("mentoring:match")
+
+
+def _breakdown_for(mentee: Person, mentor: Person) -> dict:
+    for found in selectors.match_suggestions(mentee=mentee):
+        if found.mentor.pk == mentor.pk:
+            return {**found.breakdown, "total": found.score}
+    return {}
+
+
+# --- One mentorship -------------------------------------------------------------------------
+
+
+def mentorship_detail(request: HttpRequest, pk: int, session_form=None) -> HttpResponse:
+    mentorship = selectors.mentorship_get_visible(user=request.user, pk=pk)
+    person = person_of(request.user)
+    party = mentorship.party(person)
+    sessions = mentorship.sessions.all() if party else []
+    context = {
+        "mentorship": mentorship,
+        "party": party,
+        "sessions": sessions,
+        "open_items": selectors.open_action_items(mentorship=mentorship) if party else [],
+        "session_form": session_form or SessionForm(),
+        "end_form": EndForm(),
+        "awaiting_me": (
+            mentorship.status == Mentorship.Status.PROPOSED
+            and party
+            and getattr(mentorship, f"{party}_accepted_at") is None
+        ),
+        "goal_skills": mentorship.goal_skills.all(),
+    }
+    return render(
+        request, "mentoring/mentorship.html", context, status=400 if session_form else 200
+    )
+
+
+@require_POST
+def mentorship_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = selectors.mentorship_get_visible(user=request.user, pk=pk)
+    form = RespondForm(request.POST)
+    if not form.is_valid():
+        return redirect(mentorship)
+    try:
+        services.mentorship_respond(
+            mentorship_id=mentorship.pk,
+            person=_own_person(request),
+            accept=form.cleaned_data["answer"] == "accept",
+        )
+    except PermissionDenied as error:
+        raise Http404("No such mentorship.") from error
+    except ValidationError as error:
+        _error_message(request, error)
+    return redirect(mentorship)
+
+
+@require_POST
+def mentorship_end(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = selectors.mentorship_get_visible(user=request.user, pk=pk)
+    form = EndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mentorship_end(
+                mentorship=mentorship,
+                person=_own_person(request),
+                completed=form.cleaned_data["outcome"] == "completed",
+                reason=form.cleaned_data["reason"],
+            )
+        except PermissionDenied as error:
+            raise Http404("No such mentorship.") from error
+        except ValidationError as error:
+            _error_message(request, error)
+    return redirect(mentorship)
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+
+@require_POST
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = selectors.mentorship_get_visible(user=request.user, pk=pk)
+    person = _own_person(request)
+    if not mentorship.party(person):
+        raise Http404("No such mentorship.")
+    form = SessionForm(request.POST)
+    if form.is_valid():
+        try:
+            session = services.session_create(
+                mentorship=mentorship,
+                author=person,
+                date=form.cleaned_data["date"],
+                agenda=form.cleaned_data["agenda"],
+                notes=form.cleaned_data["notes"],
+                action_items=form.action_item_lines(),
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Session logged.")
+            return redirect(session)
+    return mentorship_detail(request, pk, session_form=form)
+
+
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The shared agenda and notes, the action items, and your own private note."""
+    session = selectors.session_get_visible(user=request.user, pk=pk)
+    note = selectors.private_note_of(user=request.user, session=session)
+    form = PrivateNoteForm(request.POST or None, initial={"body": note.body if note else ""})
+    if request.method == "POST" and form.is_valid():
+        services.private_note_save(
+            session=session, author=_own_person(request), body=form.cleaned_data["body"]
+        )
+        messages.success(request, "Your private note is saved.")
+        return redirect(session)
+    return render(
+        request,
+        "mentoring/session.html",
+        {
+            "session": session,
+            "mentorship": session.mentorship,
+            "items": session.action_items.all(),
+            "open_items": selectors.open_action_items(mentorship=session.mentorship),
+            "private_note": note,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def action_item_done(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        ActionItem.objects.filter(
+            mentorship__in=selectors.mentorship_list_visible(user=request.user)
+        ),
+        pk=pk,
+    )
+    try:
+        services.action_item_complete(item=item, person=_own_person(request))
+    except PermissionDenied as error:
+        raise Http404("No such action item.") from error
+    return redirect(request.POST.get("next") or item.mentorship.get_absolute_url())
+
+
+# --- Feedback -------------------------------------------------------------------------------
+
+
+def _feedback_people(request: HttpRequest):
+    return Person.objects.in_directory(request.user).select_related("user")
+
+
+def feedback(request: HttpRequest) -> HttpResponse:
+    """Feedback you received, gave, or may read about your reports; and a form to write one."""
+    person = _own_person(request)
+    answering = None
+    if request.GET.get("request") or request.POST.get("request"):
+        answering = get_object_or_404(
+            FeedbackRequest.objects.filter(asked=person, status=FeedbackRequest.Status.OPEN),
+            pk=request.GET.get("request") or request.POST.get("request"),
+        )
+    initial = {"recipient": answering.requester} if answering else {}
+    form = FeedbackNoteForm(request.POST or None, people=_feedback_people(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            note = services.feedback_note_create(
+                author=person, request=answering, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Feedback sent.")
+            return redirect(note)
+    notes = selectors.feedback_list_visible(user=request.user)
+    return render(
+        request,
+        "mentoring/feedback.html",
+        {
+            "form": form,
+            "answering": answering,
+            "received": notes.filter(recipient=person),
+            "given": notes.filter(author=person),
+            "about_reports": notes.exclude(recipient=person).exclude(author=person),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def feedback_note(request: HttpRequest, pk: int) -> HttpResponse:
+    note = selectors.feedback_get_visible(user=request.user, pk=pk)
+    if request.method == "POST":
+        try:
+            services.feedback_note_acknowledge(note=note, person=_own_person(request))
+        except PermissionDenied as error:
+            raise Http404("No such feedback note.") from error
+        messages.success(request, "Acknowledged.")
+        return redirect(note)
+    person = person_of(request.user)
+    return render(
+        request,
+        "mentoring/feedback_note.html",
+        {"note": note, "is_recipient": person is not None and note.recipient_id == person.pk},
+    )
+
+
+def feedback_requests(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request)
+    form = FeedbackRequestForm(request.POST or None, people=_feedback_people(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_request_create(requester=person, **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Asked.")
+            return redirect("mentoring:feedback-requests")
+    visible = selectors.feedback_requests_visible(user=request.user)
+    return render(
+        request,
+        "mentoring/feedback_requests.html",
+        {
+            "form": form,
+            "asked_of_me": visible.filter(asked=person),
+            "sent": visible.filter(requester=person),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Cadence --------------------------------------------------------------------------------
+
+
+def cadence(request: HttpRequest) -> HttpResponse:
+    """For managers (their reports) and staff (everyone): days since feedback and sessions."""
+    if not selectors.may_propose(user=request.user):
+        raise Http404("Only managers and staff follow the cadence.")
+    rows = selectors.cadence_for(
+        people=selectors.cadence_people(user=request.user), now=timezone.now()
+    )
+    return render(
+        request,
+        "mentoring/cadence.html",
+        {"rows": rows, "warning_days": settings.MENTORING_FEEDBACK_WARNING_DAYS},
+    )
