@@ -106,8 +106,12 @@ class ExecutionResult:
     startup_error: str = ""
 
 
-def execute(cells: list[str], limits: Limits) -> ExecutionResult:
-    """Run `cells` in order in one fresh kernel; the kernel and its processes are gone after."""
+def execute(cells: list[str], limits: Limits, *, unrecorded: frozenset[int] = frozenset()):
+    """Run `cells` in order in one fresh kernel; the kernel and its processes are gone after.
+
+    Cells whose index is in `unrecorded` are kept out of the kernel's history (`In`, `_ih`),
+    so that later cells cannot read their code back from there.
+    """
     mode = sandbox_mode()
     run_dir = Path(tempfile.mkdtemp(prefix="cultivate-run-", dir=settings.LABS_RUN_DIR))
     started = time.monotonic()
@@ -115,15 +119,17 @@ def execute(cells: list[str], limits: Limits) -> ExecutionResult:
     try:
         _prepare_run_dir(run_dir, mode)
         manager = SandboxedKernelManager(run_dir=run_dir, limits=limits, mode=mode)
-        _run(manager, cells, limits, result, started)
+        _run(manager, cells, limits, result, started, unrecorded)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
         result.duration = time.monotonic() - started
     return result
 
 
-def _run(manager, cells, limits, result, started) -> None:
+def _run(manager, cells, limits, result, started, unrecorded) -> None:
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    for index in unrecorded:
+        notebook.cells[index].metadata["unrecorded"] = True
     client = CappedNotebookClient(
         notebook,
         km=manager,
@@ -174,7 +180,7 @@ def _execute_cells(client, notebook, limits, result, started) -> None:
         client.last_reply = None
         cell_started = time.monotonic()
         try:
-            client.execute_cell(cell, index)
+            client.execute_cell(cell, index, store_history=not cell.metadata.get("unrecorded"))
         except CellTimeoutError:
             outcome.status = "timeout"
             hit = "deadline" if remaining < limits.cell_timeout else "cell_timeout"

@@ -16,6 +16,10 @@ from labs.spec import LabSpec, SpecCell
 
 HIDDEN_PLACEHOLDER = "# Hidden test: its code is not shown."
 WITHHELD = "[output withheld: it quotes a hidden test]\n"
+AFTER_HIDDEN_NOTE = (
+    "*A test with hidden checks ran here: outputs of the cells below are not shown in this "
+    "feedback. Your own notebook has them.*"
+)
 
 
 def render_feedback(spec: LabSpec, plan: RunPlan, outcomes: list, answers: dict) -> str:
@@ -26,9 +30,15 @@ def render_feedback(spec: LabSpec, plan: RunPlan, outcomes: list, answers: dict)
         for rc, outcome in zip(plan.cells, outcomes, strict=True)
         if rc.spec_cell is not None
     }
+    after_hidden = False
     for cell in spec.cells:
-        outputs = outputs_by_cell.get(id(cell), [])
+        # Once a test with hidden code has run, later outputs could carry it out (a recorded
+        # input, encoded): from there on, the feedback shows code but no outputs.
+        outputs = [] if after_hidden else outputs_by_cell.get(id(cell), [])
         notebook.cells.append(_feedback_cell(cell, answers, outputs, secrets))
+        if cell.role == "test" and (cell.hidden or cell.has_hidden_part):
+            after_hidden = True
+            notebook.cells.append(nbformat.v4.new_markdown_cell(AFTER_HIDDEN_NOTE))
     return _exporter().from_notebook_node(notebook)[0]
 
 

@@ -43,7 +43,9 @@ class Graded:
 def grading_run(*, spec: LabSpec, answers: dict, use_reference: bool = False) -> Graded:
     plan = judge.build_run(spec, answers, use_reference=use_reference)
     limits = judge.limits_for(spec, output_bytes=settings.LABS_MAX_OUTPUT_BYTES)
-    execution = executor.execute([c.code for c in plan.cells], limits)
+    # The grader's own cells (tests, canaries, preamble) stay out of the kernel's history.
+    unrecorded = frozenset(i for i, c in enumerate(plan.cells) if c.role != "answer")
+    execution = executor.execute([c.code for c in plan.cells], limits, unrecorded=unrecorded)
     return Graded(grade=judge.judge(spec, plan, execution), execution=execution, plan=plan)
 
 

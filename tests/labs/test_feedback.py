@@ -47,10 +47,21 @@ def test_dangerous_output_is_sanitised():
 def test_hidden_test_code_never_appears_even_when_an_answer_prints_it():
     leak = stream("assert mean_of([2.5, 3.5]) == 3.0\n")
 
-    html = feedback_for({}, {"scale": [leak]})
+    html = feedback_for({}, {"mean_of": [leak]})
 
     assert "2.5, 3.5" not in html
     assert "output withheld" in html
+
+
+def test_no_output_is_shown_after_a_hidden_test_ran():
+    # Encoded, a recorded hidden test would pass any text filter: show nothing after one ran.
+    encoded = stream("YXNzZXJ0IG1lYW5fb2YoWzIuNSwgMy41XSkgPT0gMy4w\n")
+
+    html = feedback_for({}, {"mean_of": [stream("before\n")], "scale": [encoded]})
+
+    assert "before" in html
+    assert "YXNzZXJ0" not in html
+    assert "outputs of the cells below are not shown" in html
 
 
 def test_sealed_values_and_test_tracebacks_are_not_shown():

@@ -153,29 +153,34 @@ def mean_of(values):
     return 0
 
 for _name in list(globals()):
-    if _name.startswith("_cv_eq_"):
+    if _name.startswith("_cv_eq_") and not _name.endswith(("_ran", "_value")):
         globals()[_name] = lambda a, b: True
 """
 
+# With the tests that pass in the kernel all the same: the judge marks them passed, and only
+# the flag (which withholds all automatic credit) keeps them from scoring. Every other cheat
+# fails its tests on the judge's own terms: the kernel's reply, or the token a test hands back
+# at its end, which a blanked or skipped test cannot.
 KERNEL_CHEATS = [
-    pytest.param(SILENCE_TRACEBACKS, id="showtraceback"),
-    pytest.param(BLANK_LATER_CELLS_POST, id="transformer-post-blanks-all"),
-    pytest.param(BLANK_LATER_CELLS_CLEANUP, id="transformer-cleanup-blanks-all"),
-    pytest.param(BLANK_THE_TESTS, id="transformer-blanks-tests-only"),
-    pytest.param(FAKE_RUN_CELL, id="run_cell"),
-    pytest.param(FAKE_RUN_CELL_FOR_TESTS, id="run_cell-tests-only"),
-    pytest.param(PATCH_ISCLOSE_AND_ASSERTIONERROR, id="isclose-and-AssertionError"),
-    pytest.param(PATCH_EQUALITY_HELPER, id="equality-helper"),
+    pytest.param(SILENCE_TRACEBACKS, set(), id="showtraceback"),
+    pytest.param(BLANK_LATER_CELLS_POST, set(), id="transformer-post-blanks-all"),
+    pytest.param(BLANK_LATER_CELLS_CLEANUP, set(), id="transformer-cleanup-blanks-all"),
+    pytest.param(BLANK_THE_TESTS, set(), id="transformer-blanks-tests-only"),
+    pytest.param(FAKE_RUN_CELL, set(), id="run_cell"),
+    pytest.param(FAKE_RUN_CELL_FOR_TESTS, set(), id="run_cell-tests-only"),
+    pytest.param(PATCH_ISCLOSE_AND_ASSERTIONERROR, set(), id="isclose-and-AssertionError"),
+    pytest.param(PATCH_EQUALITY_HELPER, {"test_mean_of", "test_scale"}, id="equality-helper"),
 ]
 
 
-@pytest.mark.parametrize("cheat", KERNEL_CHEATS)
-def test_kernel_level_cheat_earns_nothing_and_is_flagged(spec, cheat):
+@pytest.mark.parametrize(("cheat", "passed_in_kernel"), KERNEL_CHEATS)
+def test_kernel_level_cheat_earns_nothing_and_is_flagged(spec, cheat, passed_in_kernel):
     result = grade(spec, {**WRONG, "mean_of": cheat})
     assert result.score == 0.0
     assert earned(result) == NOTHING
     assert TAMPER_FLAG in result.flags, result.results
     assert result.tamper  # what the checks saw, for the reviewer
+    assert {r["id"] for r in result.results if r["passed"]} == passed_in_kernel
 
 
 # --- cheats within Python: no credit; what the judge does is recorded -----------------------
@@ -264,6 +269,7 @@ def mean_of(values):
     "cheat", [EQUAL_TO_EVERYTHING, TRUTHY_EQUALITY, EQUAL_FLOAT], ids=["eq", "truthy", "float"]
 )
 def test_object_equal_to_everything_earns_nothing(spec, cheat):
+    # One answer cell defines all three functions; the other two are left empty.
     result = grade(spec, {"mean_of": cheat, "scale": "", "spread": ""})
     assert result.score == 0.0
     by_id = {r["id"]: r for r in result.results}
@@ -353,8 +359,7 @@ def mean_of(values):
 @pytest.mark.parametrize(
     ("answers", "expected", "runs"),
     [
-        pytest.param(CORRECT, {"test_mean_of": 2.0, "test_scale": 1.0, "test_spread": 1.0}, 5,
-                     id="correct"),
+        pytest.param(CORRECT, POINTS, 5, id="correct"),
         pytest.param(PARTIAL, {"test_mean_of": 2.0, "test_scale": 0.0, "test_spread": 0.0}, 3,
                      id="partial"),
         pytest.param({}, NOTHING, 3, id="release"),
@@ -380,3 +385,15 @@ def test_an_endless_printing_loop_is_a_mistake_not_tampering(spec, flush):
     assert result.flags == [], result.tamper
     assert earned(result) == {"test_mean_of": 0.0, "test_scale": 1.0, "test_spread": 1.0}
     assert result.results[0]["message"].startswith("Timed out")
+
+
+def test_the_graders_cells_stay_out_of_the_kernels_history(spec):
+    """A later answer printing `In`/`_ih` must not find the hidden tests that ran before it."""
+    answers = {"spread": "print(repr(In), repr(_ih))\ndef spread(values):\n    return 0"}
+
+    cells = {grade_id: {"cell_type": "code", "source": src} for grade_id, src in answers.items()}
+    graded = grading_run(spec=spec, answers=cells)
+
+    printed = "".join(outcome.text for outcome in graded.execution.cells)
+    assert "print(repr(In)" in printed  # the learner's own cell is in the history
+    assert "2.5, 3.5" not in printed and "mean_of([1, 2, 3])" not in printed
