@@ -272,6 +272,10 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.tasks.worker_heartbeat", "schedule": 60.0},
     "labs-sweeper": {"task": "labs.tasks.sweep_submissions", "schedule": 60.0},
     "mentoring-digests": {"task": "mentoring.tasks.send_digests", "schedule": 7 * 24 * 3600.0},
+    "mentoring-reraise-questions": {
+        "task": "mentoring.tasks.reraise_questions",
+        "schedule": 3600.0,
+    },
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = BASE_DIR / env_str("CELERY_BROKER_DIR", str(VAR_DIR / "broker"))
@@ -353,3 +357,4 @@ LABS_LEASE_SECONDS = env_int("LABS_LEASE_SECONDS", 15 * 60)
 
 # An early-career engineer without feedback for longer than this is flagged to their managers.
 MENTORING_FEEDBACK_WARNING_DAYS = env_int("MENTORING_FEEDBACK_WARNING_DAYS", 30)
+MENTORING_LEARNING_GOAL_MINUTES = env_int("MENTORING_LEARNING_GOAL_MINUTES", 240)

@@ -6,11 +6,14 @@ from django.contrib import admin
 
 from mentoring.models import (
     ActionItem,
+    Answer,
     FeedbackNote,
     FeedbackRequest,
+    LearningEntry,
     MentorProfile,
     Mentorship,
     PrivateNote,
+    Question,
     Session,
 )
 
@@ -84,3 +87,40 @@ class FeedbackRequestAdmin(admin.ModelAdmin):
     list_display = ["requester", "asked", "about", "status", "created_at"]
     list_filter = ["status"]
     raw_id_fields = ["requester", "asked"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    """Never shows, filters or searches by the author: the asker of an anonymous question is
+    hidden from staff as from everyone (and a named one is on the question's page)."""
+
+    list_display = ["title", "anonymous", "created_at", "reraised_at"]
+    list_filter = ["anonymous"]
+    search_fields = ["title"]
+    fields = [
+        "title",
+        "body",
+        "skills",
+        "anonymous",
+        "accepted_answer",
+        "created_at",
+        "reraised_at",
+    ]
+    readonly_fields = ["anonymous", "accepted_answer", "created_at", "reraised_at"]
+    filter_horizontal = ["skills"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # asked on the board, so that it has an author
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ["pk", "question", "author", "created_at"]
+    raw_id_fields = ["question", "author"]
+
+
+@admin.register(LearningEntry)
+class LearningEntryAdmin(admin.ModelAdmin):
+    list_display = ["person", "date", "minutes", "what", "skill", "lab"]
+    list_filter = ["date"]
+    raw_id_fields = ["person", "skill", "lab"]

@@ -1,6 +1,7 @@
 """The mentoring API. Every queryset comes from a `visible_to(user)` method, as for the pages:
 rows you may not see answer 404; a rule broken answers 400 naming the field."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
@@ -15,6 +16,9 @@ from rest_framework.views import APIView
 from core.selectors import person_of
 from mentoring import selectors, services
 from mentoring.serializers import (
+    AcceptSerializer,
+    AnswerCreateSerializer,
+    AnswerSerializer,
     AvailabilitySerializer,
     CadenceRowSerializer,
     EndSerializer,
@@ -22,13 +26,20 @@ from mentoring.serializers import (
     FeedbackNoteSerializer,
     FeedbackRequestCreateSerializer,
     FeedbackRequestSerializer,
+    LearningEntryCreateSerializer,
+    LearningEntrySerializer,
+    LearningWeekSerializer,
     MatchSerializer,
     MentorshipProposeSerializer,
     MentorshipSerializer,
     PrivateNoteSerializer,
+    QuestionCreateSerializer,
+    QuestionSerializer,
+    QuestionUpdateSerializer,
     RespondSerializer,
     SessionCreateSerializer,
     SessionSerializer,
+    TeamLearningRowSerializer,
 )
 
 
@@ -268,3 +279,119 @@ class FeedbackRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = _validated(FeedbackRequestCreateSerializer, request)
         created = _call(services.feedback_request_create, requester=_person(request), **data)
         return Response(FeedbackRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The questions board. POST asks (`anonymous` hides you from everyone); PATCH edits your
+    own question; `answers` lists and posts answers; `accept` (the asker) accepts one. An
+    anonymous question's JSON has no `author` at all."""
+
+    serializer_class = QuestionSerializer
+
+    def get_queryset(self):
+        return selectors.question_list_visible(user=self.request.user)
+
+    @extend_schema(request=QuestionCreateSerializer, responses={201: QuestionSerializer})
+    def create(self, request: Request) -> Response:
+        data = _validated(QuestionCreateSerializer, request)
+        question = _call(
+            services.question_create,
+            author=_person(request),
+            title=data["title"],
+            body=data["body"],
+            skills=list(data["skills"]),
+            anonymous=data["anonymous"],
+        )
+        return Response(
+            QuestionSerializer(question, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=QuestionUpdateSerializer, responses=QuestionSerializer)
+    def partial_update(self, request: Request, pk: int) -> Response:
+        question = self.get_object()
+        if not question.is_asked_by(person_of(request.user)):
+            raise NotFound()
+        data = _validated(QuestionUpdateSerializer, request)
+        question = _call(
+            services.question_update,
+            question=question,
+            person=_person(request),
+            title=data["title"],
+            body=data["body"],
+            skills=list(data["skills"]),
+        )
+        return Response(QuestionSerializer(question, context={"request": request}).data)
+
+    @extend_schema(
+        request=AnswerCreateSerializer,
+        responses={200: AnswerSerializer(many=True), 201: AnswerSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def answers(self, request: Request, pk: int) -> Response:
+        question = self.get_object()
+        if request.method == "GET":
+            found = selectors.answers_of(question=question, user=request.user)
+            return Response(AnswerSerializer(found, many=True).data)
+        data = _validated(AnswerCreateSerializer, request)
+        answer = _call(
+            services.answer_create, question=question, author=_person(request), body=data["body"]
+        )
+        return Response(AnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AcceptSerializer, responses=QuestionSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: int) -> Response:
+        question = self.get_object()
+        if not question.is_asked_by(person_of(request.user)):
+            raise NotFound()
+        data = _validated(AcceptSerializer, request)
+        answer = question.answers.filter(pk=data["answer"]).first()
+        if answer is None:
+            raise serializers.ValidationError({"answer": "No such answer to this question."})
+        question = _call(
+            services.answer_accept, question=question, answer=answer, person=_person(request)
+        )
+        return Response(QuestionSerializer(question, context={"request": request}).data)
+
+
+class LearningEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Your own learning time entries; POST logs one (minutes 1-600, date not in the future)."""
+
+    serializer_class = LearningEntrySerializer
+
+    def get_queryset(self):
+        person = person_of(self.request.user)
+        return selectors.learning_entries_visible(user=self.request.user).filter(person=person)
+
+    @extend_schema(request=LearningEntryCreateSerializer, responses={201: LearningEntrySerializer})
+    def create(self, request: Request) -> Response:
+        data = _validated(LearningEntryCreateSerializer, request)
+        entry = _call(services.learning_entry_create, person=_person(request), **data)
+        return Response(LearningEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class LearningWeeksView(APIView):
+    """Your recent weeks (this week first): minutes against MENTORING_LEARNING_GOAL_MINUTES."""
+
+    @extend_schema(responses=LearningWeekSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        weeks = selectors.learning_weeks(person=_person(request), today=timezone.localdate())
+        return Response(LearningWeekSerializer(weeks, many=True).data)
+
+
+class TeamLearningView(APIView):
+    """Managers: each report's (transitive) minutes in recent weeks against the goal."""
+
+    @extend_schema(responses=TeamLearningRowSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        team = selectors.learning_team_of(user=request.user)
+        if not team.exists():
+            raise NotFound()
+        rows = selectors.team_learning(people=team, today=timezone.localdate())
+        return Response(
+            {
+                "goal": settings.MENTORING_LEARNING_GOAL_MINUTES,
+                "people": TeamLearningRowSerializer(rows, many=True).data,
+            }
+        )

@@ -101,3 +101,51 @@ class FeedbackRequestForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["asked"].queryset = people
+
+
+class QuestionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 5}), help_text="Markdown."
+    )
+    skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="People at level 3 or more in these skills are told about your question.",
+    )
+    anonymous = forms.BooleanField(
+        required=False,
+        label="Ask anonymously",
+        help_text="Nobody, not even staff, will see that you asked. Only you can edit it.",
+    )
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].queryset = Skill.objects.active()
+        if editing:  # whether it is anonymous is decided when asking
+            del self.fields["anonymous"]
+
+
+class AnswerForm(forms.Form):
+    body = forms.CharField(
+        label="Your answer", widget=forms.Textarea(attrs={"rows": 5}), help_text="Markdown."
+    )
+
+
+class LearningEntryForm(forms.Form):
+    date = forms.DateField(
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    minutes = forms.IntegerField(min_value=1, max_value=600, help_text="1 to 600 minutes.")
+    what = forms.CharField(max_length=200, label="What you learned")
+    skill = forms.ModelChoiceField(queryset=Skill.objects.none(), required=False)
+    lab = forms.ModelChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from labs.models import Lab
+
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].queryset = Skill.objects.active()
+        self.fields["lab"].queryset = Lab.objects.filter(is_published=True).order_by("title")

@@ -5,17 +5,20 @@ methods in `mentoring.querysets`.
 """
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.querysets import (
+    AnswerQuerySet,
     FeedbackNoteQuerySet,
     FeedbackRequestQuerySet,
+    LearningEntryQuerySet,
     MentorshipQuerySet,
     PrivateNoteQuerySet,
+    QuestionQuerySet,
     SessionQuerySet,
 )
 
@@ -296,3 +299,103 @@ class FeedbackNote(models.Model):
     def clean(self) -> None:
         if self.author_id is not None and self.author_id == self.recipient_id:
             raise ValidationError({"recipient": "Feedback is for someone else, not yourself."})
+
+
+class Question(models.Model):
+    """A question on the board, under the author's name or anonymously.
+
+    `author` is kept so that the author alone can edit the question and accept an answer; for an
+    anonymous question it is never shown to anyone (pages, API, admin, e-mails): read the asker
+    through `shown_author`, which is None then."""
+
+    author = models.ForeignKey(
+        "core.Person", null=True, on_delete=models.SET_NULL, related_name="questions_asked"
+    )
+    anonymous = models.BooleanField(default=False, help_text="Nobody will see that you asked.")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    skills = models.ManyToManyField("core.Skill", blank=True, related_name="questions")
+    accepted_answer = models.ForeignKey(
+        "Answer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reraised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the experts were reminded (once, after 48 hours)."
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentoring:question", kwargs={"pk": self.pk})
+
+    @property
+    def shown_author(self):
+        """The author as others may see them: None for an anonymous question."""
+        return None if self.anonymous else self.author
+
+    def is_asked_by(self, person) -> bool:
+        return person is not None and self.author_id is not None and self.author_id == person.pk
+
+
+class Answer(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    author = models.ForeignKey("core.Person", on_delete=models.CASCADE, related_name="answers")
+    body = models.TextField(help_text="Markdown.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Answer #{self.pk} to {self.question}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.question.get_absolute_url()}#answer-{self.pk}"
+
+
+MAX_LEARNING_MINUTES = 600
+
+
+class LearningEntry(models.Model):
+    """Time spent learning, counted against a weekly goal (MENTORING_LEARNING_GOAL_MINUTES)."""
+
+    person = models.ForeignKey(
+        "core.Person", on_delete=models.CASCADE, related_name="learning_entries"
+    )
+    date = models.DateField()
+    minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_LEARNING_MINUTES)],
+        help_text="1 to 600 minutes.",
+    )
+    what = models.CharField(max_length=200, help_text="What you learned or practised.")
+    skill = models.ForeignKey(
+        "core.Skill", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lab = models.ForeignKey(
+        "labs.Lab", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = LearningEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name_plural = "learning entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1) & Q(minutes__lte=MAX_LEARNING_MINUTES),
+                name="learning_minutes_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.minutes} min on {self.date}"

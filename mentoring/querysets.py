@@ -83,3 +83,35 @@ class FeedbackRequestQuerySet(models.QuerySet):
         if person is None:
             return self.none()
         return self.filter(Q(requester=person) | Q(asked=person))
+
+
+class QuestionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "QuestionQuerySet":
+        """The board is open to every signed-in member; who asked an anonymous question is
+        never part of what anyone reads (see `Question.shown_author`)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.all()
+
+    def unanswered(self) -> "QuestionQuerySet":
+        return self.filter(answers__isnull=True)
+
+
+class AnswerQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AnswerQuerySet":
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.all()
+
+
+class LearningEntryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "LearningEntryQuerySet":
+        """Your own entries, and those of the people who report to you (transitively) whom
+        you may see at all (`Person.objects.visible_to`)."""
+        person = _person_of(user)
+        if person is None:
+            return self.none()
+        from core.models import Person
+
+        team = Person.objects.visible_to(user).filter(pk__in=_reports_of(person))
+        return self.filter(Q(person=person) | Q(person__in=team.values("pk")))

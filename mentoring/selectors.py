@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -17,11 +17,14 @@ from core.skills.selectors import EXPERT, latest_reviewer_levels, managers_of, p
 from mentoring import matching
 from mentoring.models import (
     ActionItem,
+    Answer,
     FeedbackNote,
     FeedbackRequest,
+    LearningEntry,
     MentorProfile,
     Mentorship,
     PrivateNote,
+    Question,
     Session,
 )
 
@@ -300,3 +303,141 @@ def cadence_for(*, people, now: datetime.datetime) -> list[CadenceRow]:
 def cadence_people(*, user: AbstractBaseUser) -> QuerySet[Person]:
     """Whose cadence `user` follows: a manager's reports (transitively); staff everyone."""
     return matchable_mentees(user=user).select_related("user", "team")
+
+
+# --- Questions board ------------------------------------------------------------------------
+
+
+def question_list_visible(*, user: AbstractBaseUser) -> QuerySet[Question]:
+    """Questions with their skills. `author` is not joined: show `shown_author` only."""
+    return (
+        Question.objects.visible_to(user)
+        .annotate(answer_count=Count("answers"))
+        .prefetch_related("skills")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def question_get_visible(*, user: AbstractBaseUser, pk: int) -> Question:
+    question = question_list_visible(user=user).filter(pk=pk).first()
+    if question is None:
+        raise Http404("No such question.")
+    return question
+
+
+def question_get_own(*, user: AbstractBaseUser, pk: int) -> Question:
+    """A question `user` asked (to edit it); anyone else gets 404."""
+    person = person_of(user)
+    question = question_get_visible(user=user, pk=pk)
+    if not question.is_asked_by(person):
+        raise Http404("No such question.")
+    return question
+
+
+def answers_of(*, question: Question, user: AbstractBaseUser) -> QuerySet[Answer]:
+    return Answer.objects.visible_to(user).filter(question=question).select_related("author__user")
+
+
+def question_experts(*, question: Question) -> list[Person]:
+    """Active people at level >= 3 in any of the question's skills, never the asker."""
+    skill_ids = list(question.skills.values_list("pk", flat=True))
+    if not skill_ids:
+        return []
+    candidates = Person.objects.filter(user__is_active=True).exclude(pk=question.author_id or 0)
+    levels = latest_reviewer_levels(people_ids=candidates.values_list("pk", flat=True))
+    ids = {
+        pk for (pk, skill_id), level in levels.items() if skill_id in skill_ids and level >= EXPERT
+    }
+    return list(candidates.filter(pk__in=ids).select_related("user").order_by("pk"))
+
+
+def questions_panel_counts(*, user: AbstractBaseUser) -> dict[str, int]:
+    visible = Question.objects.visible_to(user)
+    return {
+        "open_questions": visible.filter(accepted_answer__isnull=True).count(),
+        "unanswered_questions": visible.unanswered().count(),
+    }
+
+
+# --- Learning time --------------------------------------------------------------------------
+
+LEARNING_WEEKS = 8
+TEAM_LEARNING_WEEKS = 4
+
+
+@dataclass
+class LearningWeek:
+    start: datetime.date
+    minutes: int
+    goal: int
+
+    @property
+    def end(self) -> datetime.date:
+        return self.start + datetime.timedelta(days=6)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.minutes / self.goal) if self.goal else 0
+
+    @property
+    def met(self) -> bool:
+        return self.minutes >= self.goal
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def recent_week_starts(*, today: datetime.date, weeks: int) -> list[datetime.date]:
+    """The Mondays of the last `weeks` weeks, this week first."""
+    monday = week_start(today)
+    return [monday - datetime.timedelta(weeks=n) for n in range(weeks)]
+
+
+def learning_weeks(
+    *, person: Person, today: datetime.date, weeks: int = LEARNING_WEEKS
+) -> list[LearningWeek]:
+    return team_learning(people=[person], today=today, weeks=weeks)[0][1] if person else []
+
+
+def team_learning(
+    *, people, today: datetime.date, weeks: int = TEAM_LEARNING_WEEKS
+) -> list[tuple[Person, list[LearningWeek]]]:
+    """Minutes per person and week (this week first) against the goal, in one query."""
+    people = list(people)
+    starts = recent_week_starts(today=today, weeks=weeks)
+    goal = settings.MENTORING_LEARNING_GOAL_MINUTES
+    totals: dict[tuple[int, datetime.date], int] = {}
+    rows = (
+        LearningEntry.objects.filter(
+            person__in=[p.pk for p in people],
+            date__gte=starts[-1],
+            date__lte=starts[0] + datetime.timedelta(days=6),
+        )
+        .values("person_id", "date")
+        .annotate(total=Sum("minutes"))
+    )
+    for row in rows:
+        key = (row["person_id"], week_start(row["date"]))
+        totals[key] = totals.get(key, 0) + row["total"]
+    return [
+        (person, [LearningWeek(start, totals.get((person.pk, start), 0), goal) for start in starts])
+        for person in people
+    ]
+
+
+def learning_entries_visible(*, user: AbstractBaseUser) -> QuerySet[LearningEntry]:
+    return LearningEntry.objects.visible_to(user).select_related("skill", "lab", "person__user")
+
+
+def learning_team_of(*, user: AbstractBaseUser) -> QuerySet[Person]:
+    """The people who report to `user` (transitively) and whom they may see."""
+    person = person_of(user)
+    if person is None:
+        return Person.objects.none()
+    return (
+        Person.objects.visible_to(user)
+        .filter(pk__in=Person.objects.reports_of(person).values("pk"), user__is_active=True)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )

@@ -3,16 +3,21 @@ from rest_framework import serializers
 from core.markdown import render_markdown
 from core.models import Person
 from core.skills.models import Skill
+from labs.models import Lab
 from mentoring.models import (
     MAX_CAPACITY,
+    MAX_LEARNING_MINUTES,
     ActionItem,
+    Answer,
     Cadence,
     FeedbackCategory,
     FeedbackKind,
     FeedbackNote,
     FeedbackRequest,
     FeedbackVisibility,
+    LearningEntry,
     Mentorship,
+    Question,
     Session,
 )
 
@@ -184,3 +189,141 @@ class CadenceRowSerializer(serializers.Serializer):
     days_since_feedback = serializers.IntegerField(allow_null=True)
     days_since_session = serializers.IntegerField(allow_null=True)
     warnings = serializers.ListField(child=serializers.CharField())
+
+
+# --- Questions board ------------------------------------------------------------------------
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    author = PersonRefSerializer(read_only=True)
+    body_html = serializers.SerializerMethodField()
+    accepted = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Answer
+        fields = ["id", "question", "author", "body", "body_html", "accepted", "created_at"]
+
+    def get_body_html(self, answer: Answer) -> str:
+        return str(render_markdown(answer.body))
+
+    def get_accepted(self, answer: Answer) -> bool:
+        return answer.question.accepted_answer_id == answer.pk
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    """`author` is left out altogether for an anonymous question; `asked_by_you` tells the
+    reader whether they asked it (true only for the author)."""
+
+    author = PersonRefSerializer(read_only=True)
+    skills = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    body_html = serializers.SerializerMethodField()
+    asked_by_you = serializers.SerializerMethodField()
+    answer_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Question
+        fields = [
+            "id",
+            "author",
+            "anonymous",
+            "asked_by_you",
+            "title",
+            "body",
+            "body_html",
+            "skills",
+            "accepted_answer",
+            "answer_count",
+            "created_at",
+            "updated_at",
+        ]
+
+    def to_representation(self, question: Question) -> dict:
+        data = super().to_representation(question)
+        if question.anonymous or question.author_id is None:
+            data.pop("author", None)
+        return data
+
+    def get_body_html(self, question: Question) -> str:
+        return str(render_markdown(question.body))
+
+    def get_asked_by_you(self, question: Question) -> bool:
+        from core.selectors import person_of
+
+        request = self.context.get("request")
+        return bool(request) and question.is_asked_by(person_of(request.user))
+
+    def get_answer_count(self, question: Question) -> int:
+        count = getattr(question, "answer_count", None)
+        return question.answers.count() if count is None else count
+
+
+class QuestionCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(required=False, allow_blank=True, default="")
+    skills = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Skill.objects.active(), required=False, default=list
+    )
+    anonymous = serializers.BooleanField(required=False, default=False)
+
+
+class QuestionUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(required=False, allow_blank=True, default="")
+    skills = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Skill.objects.active(), required=False, default=list
+    )
+
+
+class AnswerCreateSerializer(serializers.Serializer):
+    body = serializers.CharField()
+
+
+class AcceptSerializer(serializers.Serializer):
+    answer = serializers.IntegerField()
+
+
+# --- Learning time --------------------------------------------------------------------------
+
+
+class LearningEntrySerializer(serializers.ModelSerializer):
+    skill = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    lab = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = LearningEntry
+        fields = ["id", "date", "minutes", "what", "skill", "lab", "created_at"]
+
+
+class LearningEntryCreateSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    minutes = serializers.IntegerField(min_value=1, max_value=MAX_LEARNING_MINUTES)
+    what = serializers.CharField(max_length=200)
+    skill = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Skill.objects.active(), required=False, allow_null=True
+    )
+    lab = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Lab.objects.filter(is_published=True),
+        required=False,
+        allow_null=True,
+    )
+
+
+class LearningWeekSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    minutes = serializers.IntegerField()
+    goal = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    met = serializers.BooleanField()
+
+
+class TeamLearningRowSerializer(serializers.Serializer):
+    person = serializers.SerializerMethodField()
+    weeks = serializers.SerializerMethodField()
+
+    def get_person(self, row) -> dict:
+        return PersonRefSerializer(row[0]).data
+
+    def get_weeks(self, row) -> list:
+        return LearningWeekSerializer(row[1], many=True).data

@@ -20,13 +20,16 @@ from core.skills.selectors import is_manager_of, managers_of
 from mentoring import selectors
 from mentoring.models import (
     ActionItem,
+    Answer,
     Cadence,
     FeedbackNote,
     FeedbackRequest,
     FeedbackVisibility,
+    LearningEntry,
     MentorProfile,
     Mentorship,
     PrivateNote,
+    Question,
     Session,
 )
 
@@ -329,3 +332,141 @@ def _mail(person: Person, subject: str, body: str) -> bool:
         logger.exception("Could not e-mail %s", person.pk)
         return False
     return True
+
+
+# --- Questions board ------------------------------------------------------------------------
+
+RERAISE_AFTER = datetime.timedelta(hours=48)
+MENTORING_SKILL_SLUG = "mentoring"
+
+
+def _clean_question_fields(*, title: str, skills: list[Skill]) -> None:
+    if not title.strip():
+        raise ValidationError({"title": "Say what your question is."})
+    retired = [skill.name for skill in skills if skill.retired]
+    if retired:
+        raise ValidationError({"skills": "Retired skills: " + ", ".join(retired) + "."})
+
+
+@transaction.atomic
+def question_create(
+    *, author: Person, title: str, body: str = "", skills: list[Skill], anonymous: bool = False
+) -> Question:
+    """Ask a question; after commit, the experts (level >= 3) in its skills get an e-mail."""
+    _clean_question_fields(title=title, skills=skills)
+    question = Question(author=author, title=title.strip(), body=body, anonymous=anonymous)
+    question.full_clean()
+    question.save()
+    question.skills.set(skills)
+    transaction.on_commit(lambda: question_notify_experts(question_id=question.pk))
+    return question
+
+
+@transaction.atomic
+def question_update(
+    *, question: Question, person: Person, title: str, body: str, skills: list[Skill]
+) -> Question:
+    """Only the author edits a question (anonymous or not)."""
+    if not question.is_asked_by(person):
+        raise PermissionDenied("Only the author edits a question.")
+    _clean_question_fields(title=title, skills=skills)
+    question.title = title.strip()
+    question.body = body
+    question.updated_at = timezone.now()
+    question.full_clean()
+    question.save()
+    question.skills.set(skills)
+    return question
+
+
+def answer_create(*, question: Question, author: Person, body: str) -> Answer:
+    if question.is_asked_by(author):
+        # Answering your own question under your name would reveal an anonymous asker.
+        raise ValidationError({"body": "Edit your question to add to it; answers are for others."})
+    if not body.strip():
+        raise ValidationError({"body": "Write an answer."})
+    answer = Answer(question=question, author=author, body=body)
+    answer.full_clean()
+    answer.save()
+    return answer
+
+
+@transaction.atomic
+def answer_accept(*, question: Question, answer: Answer, person: Person) -> Question:
+    """The asker accepts one answer: evidence of the answerer's mentoring skill."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if not question.is_asked_by(person):
+        raise PermissionDenied("Only the asker accepts an answer.")
+    if answer.question_id != question.pk:
+        raise ValidationError({"answer": "That answer belongs to another question."})
+    question.accepted_answer = answer
+    question.save(update_fields=["accepted_answer"])
+    from core.skills.models import EvidenceKind
+    from core.skills.services import evidence_record
+
+    evidence_record(
+        person=answer.author,
+        skill=Skill.objects.get(slug=MENTORING_SKILL_SLUG),
+        kind=EvidenceKind.ANSWERED_QUESTION,
+        title=f"Accepted answer: {question.title}"[:200],
+        url=answer.get_absolute_url(),
+        source=f"mentoring.answer:{answer.pk}",
+    )
+    return question
+
+
+def question_notify_experts(*, question_id: int, again: bool = False) -> int:
+    """E-mail the experts in the question's skills (never the asker). The asker of an
+    anonymous question is not named."""
+    question = Question.objects.filter(pk=question_id).first()
+    if question is None:
+        return 0
+    experts = selectors.question_experts(question=question)
+    asker = question.shown_author
+    who = asker.display_name if asker else "Someone"
+    subject = ("Still unanswered: " if again else "A question for you: ") + question.title
+    body = (
+        f"{who} asked a question in a skill you are strong in"
+        f"{' and nobody has answered it for 48 hours' if again else ''}:\n\n"
+        f"{question.title}\n\n"
+        f"{settings.SITE_URL.rstrip('/')}{question.get_absolute_url()}\n"
+    )
+    return sum(1 for expert in experts if expert.user.email and _mail(expert, subject, body))
+
+
+def questions_reraise(*, now: datetime.datetime) -> int:
+    """Questions unanswered for 48 hours go to the same experts once more (once)."""
+    due = Question.objects.unanswered().filter(
+        reraised_at__isnull=True, created_at__lte=now - RERAISE_AFTER
+    )
+    count = 0
+    for question_id in list(due.values_list("pk", flat=True)):
+        marked = Question.objects.filter(pk=question_id, reraised_at__isnull=True).update(
+            reraised_at=now
+        )
+        if marked:  # another worker did not get there first
+            question_notify_experts(question_id=question_id, again=True)
+            count += 1
+    return count
+
+
+# --- Learning time --------------------------------------------------------------------------
+
+
+def learning_entry_create(
+    *,
+    person: Person,
+    date: datetime.date,
+    minutes: int,
+    what: str,
+    skill: Skill | None = None,
+    lab=None,
+) -> LearningEntry:
+    if date > timezone.localdate():
+        raise ValidationError({"date": "Log learning time for today or earlier."})
+    entry = LearningEntry(
+        person=person, date=date, minutes=minutes, what=what.strip(), skill=skill, lab=lab
+    )
+    entry.full_clean()
+    entry.save()
+    return entry

@@ -14,3 +14,11 @@ def send_digests() -> dict[str, int]:
     sent = services.digests_send(now=timezone.now())
     logger.info("mentoring digests sent: %s", sent)
     return sent
+
+
+@shared_task(name="mentoring.tasks.reraise_questions")
+def reraise_questions() -> int:
+    """Hourly (CELERY_BEAT_SCHEDULE): questions unanswered for 48 hours go to the experts again."""
+    count = services.questions_reraise(now=timezone.now())
+    logger.info("mentoring questions raised again: %s", count)
+    return count

@@ -19,4 +19,11 @@ urlpatterns = [
     path("feedback/<int:pk>/", views.feedback_note, name="feedback-note"),
     path("feedback/requests/", views.feedback_requests, name="feedback-requests"),
     path("cadence/", views.cadence, name="cadence"),
+    path("questions/", views.questions, name="questions"),
+    path("questions/ask/", views.question_ask, name="question-ask"),
+    path("questions/<int:pk>/", views.question_detail, name="question"),
+    path("questions/<int:pk>/edit/", views.question_edit, name="question-edit"),
+    path("questions/<int:pk>/accept/", views.question_accept, name="question-accept"),
+    path("learning/", views.learning, name="learning"),
+    path("learning/team/", views.learning_team, name="learning-team"),
 ]

@@ -10,16 +10,19 @@ from core.models import Person
 from core.selectors import person_of
 from mentoring import selectors, services
 from mentoring.forms import (
+    AnswerForm,
     AvailabilityForm,
     EndForm,
     FeedbackNoteForm,
     FeedbackRequestForm,
+    LearningEntryForm,
     PrivateNoteForm,
     ProposeForm,
+    QuestionForm,
     RespondForm,
     SessionForm,
 )
-from mentoring.models import ActionItem, FeedbackRequest, Mentorship
+from mentoring.models import ActionItem, Answer, FeedbackRequest, Mentorship
 
 
 def _own_person(request: HttpRequest) -> Person:
@@ -56,6 +59,12 @@ def index(request: HttpRequest) -> HttpResponse:
             "as_mentor": [m for m in mentorships if m.mentor_id == person.pk] if person else [],
             "as_mentee": [m for m in mentorships if m.mentee_id == person.pk] if person else [],
             "may_propose": selectors.may_propose(user=request.user),
+            **selectors.questions_panel_counts(user=request.user),
+            "learning_this_week": (
+                selectors.learning_weeks(person=person, today=timezone.localdate(), weeks=1)[0]
+                if person
+                else None
+            ),
         },
     )
 
@@ -385,4 +394,156 @@ def cadence(request: HttpRequest) -> HttpResponse:
         request,
         "mentoring/cadence.html",
         {"rows": rows, "warning_days": settings.MENTORING_FEEDBACK_WARNING_DAYS},
+    )
+
+
+# --- Questions board ------------------------------------------------------------------------
+
+
+def questions(request: HttpRequest) -> HttpResponse:
+    """The board: every question, newest first; `?skill=<slug>` and `?unanswered=1` filter."""
+    found = selectors.question_list_visible(user=request.user)
+    if request.GET.get("skill"):
+        found = found.filter(skills__slug=request.GET["skill"])
+    if request.GET.get("unanswered"):
+        found = found.filter(answer_count=0)
+    return render(
+        request,
+        "mentoring/questions.html",
+        {"questions": found, "person": person_of(request.user)},
+    )
+
+
+def question_ask(request: HttpRequest) -> HttpResponse:
+    person = _own_person(request)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            question = services.question_create(author=person, **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Asked. Experts in its skills are told.")
+            return redirect(question)
+    return render(
+        request,
+        "mentoring/question_form.html",
+        {"form": form, "question": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Only the author (anonymous or not) edits a question; anyone else gets 404."""
+    question = selectors.question_get_own(user=request.user, pk=pk)
+    initial = {"title": question.title, "body": question.body, "skills": question.skills.all()}
+    form = QuestionForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_update(
+                question=question, person=_own_person(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Question saved.")
+            return redirect(question)
+    return render(
+        request,
+        "mentoring/question_form.html",
+        {"form": form, "question": question},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The question, its answers, and a form to answer (POST)."""
+    question = selectors.question_get_visible(user=request.user, pk=pk)
+    person = person_of(request.user)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_create(
+                question=question, author=_own_person(request), body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Answer posted.")
+            return redirect(question)
+    return render(
+        request,
+        "mentoring/question.html",
+        {
+            "question": question,
+            "asked_by_me": question.is_asked_by(person),
+            "answers": selectors.answers_of(question=question, user=request.user),
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def question_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    question = selectors.question_get_own(user=request.user, pk=pk)
+    answer = get_object_or_404(
+        Answer.objects.filter(question=question), pk=request.POST.get("answer") or 0
+    )
+    try:
+        services.answer_accept(question=question, answer=answer, person=_own_person(request))
+    except PermissionDenied as error:
+        raise Http404("No such question.") from error
+    except ValidationError as error:
+        _error_message(request, error)
+    else:
+        messages.success(request, "Answer accepted.")
+    return redirect(question)
+
+
+# --- Learning time --------------------------------------------------------------------------
+
+
+def learning(request: HttpRequest) -> HttpResponse:
+    """Log time spent learning; your recent weeks against the goal."""
+    person = _own_person(request)
+    form = LearningEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.learning_entry_create(person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Learning time logged.")
+            return redirect("mentoring:learning")
+    return render(
+        request,
+        "mentoring/learning.html",
+        {
+            "form": form,
+            "weeks": selectors.learning_weeks(person=person, today=timezone.localdate()),
+            "entries": selectors.learning_entries_visible(user=request.user).filter(person=person)[
+                :20
+            ],
+            "goal": settings.MENTORING_LEARNING_GOAL_MINUTES,
+            "has_team": selectors.learning_team_of(user=request.user).exists(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def learning_team(request: HttpRequest) -> HttpResponse:
+    """For managers: their reports' (transitive) learning time in recent weeks vs the goal."""
+    team = selectors.learning_team_of(user=request.user)
+    if not team.exists():
+        raise Http404("Only managers see their team's learning time.")
+    rows = selectors.team_learning(people=team, today=timezone.localdate())
+    return render(
+        request,
+        "mentoring/learning_team.html",
+        {
+            "rows": rows,
+            "starts": [week.start for week in rows[0][1]] if rows else [],
+            "goal": settings.MENTORING_LEARNING_GOAL_MINUTES,
+        },
     )

@@ -375,7 +375,9 @@ def test_endless_output_flood_ends_and_is_capped(sandbox, code):
     result = sandbox([code, ALIVE], cell_timeout=3)
     flood = result.cells[0]
     assert (flood.status, flood.ename) in {("error", "MemoryError"), ("timeout", "")}, flood
-    if flood.status == "timeout":
+    if flood.status == "timeout" and "flush=True" in code:
+        # Flushed, it reaches the worker at once and must meet the cap. Unflushed, how much
+        # the kernel hands over before the timeout depends on the machine's load.
         assert "output" in result.limits_hit
     assert kept_bytes(result) <= LIMITS.output_bytes + 1_000
     assert_alive(result)

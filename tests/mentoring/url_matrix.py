@@ -9,7 +9,14 @@ session nor the note (a note's visibility is its author's choice).
 
 import datetime
 
-from mentoring.models import FeedbackNote, MentorProfile, Mentorship, PrivateNote, Session
+from mentoring.models import (
+    FeedbackNote,
+    MentorProfile,
+    Mentorship,
+    PrivateNote,
+    Question,
+    Session,
+)
 from tests.url_matrix import LOGIN, Case, signed_in
 
 
@@ -50,6 +57,14 @@ def note_of(org) -> FeedbackNote:
     return org.note
 
 
+def question_of(org) -> Question:
+    """An anonymous question asked by `peer`: everyone reads it, only peer edits it."""
+    if not hasattr(org, "question"):
+        org.question = Question.objects.create(author=org.peer, anonymous=True, title="How?")
+    return org.question
+
+
+QUESTION = {"pk": lambda org: question_of(org).pk}
 MENTORSHIP = {"pk": lambda org: mentorship_of(org).pk}
 SESSION = {"pk": lambda org: session_of(org).pk}
 ACTION_ITEM = {"pk": lambda org: (session_of(org), org.action_item.pk)[1]}
@@ -57,6 +72,8 @@ NOTE = {"pk": lambda org: note_of(org).pk}
 
 MENTEES_PAGE = {"anonymous": LOGIN, "engineer": 404, "manager": 200, "staff": 200}
 MENTEES_API = {**MENTEES_PAGE, "anonymous": 401}
+TEAM_PAGE = {"anonymous": LOGIN, "engineer": 404, "manager": 200, "staff": 404}
+TEAM_API = {**TEAM_PAGE, "anonymous": 401}
 TWO_ONLY_PAGE = {"anonymous": LOGIN, "engineer": 404, "manager": 404, "staff": 404}
 TWO_ONLY_API = {**TWO_ONLY_PAGE, "anonymous": 401}
 NOTE_PAGE = {"anonymous": LOGIN, "engineer": 404, "manager": 200, "staff": 404}
@@ -80,6 +97,13 @@ URLS: dict[str, Case] = {
     "mentoring:feedback-note": Case(NOTE_PAGE, kwargs=NOTE),
     "mentoring:feedback-requests": Case(signed_in(200)),
     "mentoring:cadence": Case(MATCHERS_PAGE),
+    "mentoring:questions": Case(signed_in(200)),
+    "mentoring:question-ask": Case(signed_in(200)),
+    "mentoring:question": Case(signed_in(200), kwargs=QUESTION),
+    "mentoring:question-edit": Case(TWO_ONLY_PAGE, kwargs=QUESTION),  # the author only
+    "mentoring:question-accept": Case(signed_in(405), kwargs=QUESTION),
+    "mentoring:learning": Case(signed_in(200)),
+    "mentoring:learning-team": Case(TEAM_PAGE),  # managers of someone
     # --- API -------------------------------------------------------------------------------
     "api:mentor-availability": Case(signed_in(200, anonymous=401)),
     "api:mentor-matches": Case(MATCHERS_API),
@@ -96,10 +120,18 @@ URLS: dict[str, Case] = {
     "api:feedback-note-detail": Case(NOTE_API, kwargs=NOTE),
     "api:feedback-note-acknowledge": Case(signed_in(405, anonymous=401), kwargs=NOTE),
     "api:feedback-request-list": Case(signed_in(200, anonymous=401)),
+    "api:question-list": Case(signed_in(200, anonymous=401)),
+    "api:question-detail": Case(signed_in(200, anonymous=401), kwargs=QUESTION),
+    "api:question-answers": Case(signed_in(200, anonymous=401), kwargs=QUESTION),
+    "api:question-accept": Case(signed_in(405, anonymous=401), kwargs=QUESTION),
+    "api:learning-entry-list": Case(signed_in(200, anonymous=401)),
+    "api:learning-weeks": Case(signed_in(200, anonymous=401)),
+    "api:learning-team": Case(TEAM_API),
 }
 
 # Private session notes and feedback notes are never written or read through the admin.
 ADMIN_FORBIDDEN_TO_STAFF = {
     "admin:mentoring_privatenote_add": 403,
     "admin:mentoring_feedbacknote_add": 403,
+    "admin:mentoring_question_add": 403,  # asked on the board, so that it has an author
 }
