@@ -3,12 +3,11 @@ from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.selectors import person_of
+from core.shortcuts import api_person
 from labs import selectors
 from labs.notebooks import notebook_bytes
 from labs.serializers import (
@@ -55,9 +54,7 @@ class LabViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def _submit(request: Request, lab) -> Response:
-    person = person_of(request.user)
-    if person is None:
-        raise NotFound("This account has no profile in the organisation.")
+    person = api_person(request)
     if _declared_length(request) > settings.LABS_MAX_UPLOAD_BYTES + 64 * 1024:
         limit_mb = settings.LABS_MAX_UPLOAD_BYTES // (1024 * 1024)
         reason = f"The file is larger than the limit of {limit_mb} MB."

@@ -2,8 +2,6 @@
 rows you may not see answer 404; a rule broken answers 400 naming the field."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -14,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.selectors import person_of
+from core.shortcuts import api_person, call_service, validated
 from mentoring import selectors, services
 from mentoring.serializers import (
     AcceptSerializer,
@@ -43,41 +42,12 @@ from mentoring.serializers import (
 )
 
 
-def _as_api_error(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError(error.messages)
-
-
-def _validated(serializer_class, request: Request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-def _person(request: Request):
-    person = person_of(request.user)
-    if person is None:
-        raise NotFound("This account has no profile in the organisation.")
-    return person
-
-
-def _call(service, **kwargs):
-    """A service call: its ValidationError is a 400, PermissionDenied a 404 (nothing leaks)."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as error:
-        raise _as_api_error(error) from error
-    except DjangoPermissionDenied as error:
-        raise NotFound() from error
-
-
 class AvailabilityView(APIView):
     """Your own mentor availability: open to mentoring, capacity, skills offered (level >= 3)."""
 
     @extend_schema(responses=AvailabilitySerializer)
     def get(self, request: Request) -> Response:
-        profile = selectors.mentor_profile_of(_person(request))
+        profile = selectors.mentor_profile_of(api_person(request))
         skills = profile.skills_offered.all() if profile.pk else []
         data = {
             "open_to_mentoring": profile.open_to_mentoring,
@@ -88,10 +58,10 @@ class AvailabilityView(APIView):
 
     @extend_schema(request=AvailabilitySerializer, responses=AvailabilitySerializer)
     def put(self, request: Request) -> Response:
-        data = _validated(AvailabilitySerializer, request)
-        profile = _call(
+        data = validated(AvailabilitySerializer, request)
+        profile = call_service(
             services.mentor_profile_update,
-            person=_person(request),
+            person=api_person(request),
             open_to_mentoring=data["open_to_mentoring"],
             capacity=data["capacity"],
             skills=list(data.get("skills_offered", [])),
@@ -154,12 +124,12 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=MentorshipProposeSerializer, responses={201: MentorshipSerializer})
     def create(self, request: Request) -> Response:
-        data = _validated(MentorshipProposeSerializer, request)
+        data = validated(MentorshipProposeSerializer, request)
         if not selectors.matchable_mentees(user=request.user).filter(pk=data["mentee"].pk).exists():
             raise NotFound("No such person.")
-        mentorship = _call(
+        mentorship = call_service(
             services.mentorship_propose,
-            proposed_by=_person(request),
+            proposed_by=api_person(request),
             mentor=data["mentor"],
             mentee=data["mentee"],
             cadence=data["cadence"],
@@ -172,11 +142,11 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: int) -> Response:
         mentorship = self.get_object()
-        data = _validated(RespondSerializer, request)
-        mentorship = _call(
+        data = validated(RespondSerializer, request)
+        mentorship = call_service(
             services.mentorship_respond,
             mentorship_id=mentorship.pk,
-            person=_person(request),
+            person=api_person(request),
             accept=data["accept"],
         )
         return Response(MentorshipSerializer(mentorship).data)
@@ -185,9 +155,9 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: int) -> Response:
         mentorship = self.get_object()
-        data = _validated(EndSerializer, request)
-        mentorship = _call(
-            services.mentorship_end, mentorship=mentorship, person=_person(request), **data
+        data = validated(EndSerializer, request)
+        mentorship = call_service(
+            services.mentorship_end, mentorship=mentorship, person=api_person(request), **data
         )
         return Response(MentorshipSerializer(mentorship).data)
 
@@ -205,9 +175,9 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return Response(
                 SessionSerializer(sessions, many=True, context={"request": request}).data
             )
-        data = _validated(SessionCreateSerializer, request)
-        session = _call(
-            services.session_create, mentorship=mentorship, author=_person(request), **data
+        data = validated(SessionCreateSerializer, request)
+        session = call_service(
+            services.session_create, mentorship=mentorship, author=api_person(request), **data
         )
         return Response(
             SessionSerializer(session, context={"request": request}).data,
@@ -234,8 +204,10 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
             if note is None:
                 raise NotFound()
             return Response({"body": note.body})
-        data = _validated(PrivateNoteSerializer, request)
-        note = _call(services.private_note_save, session=session, author=_person(request), **data)
+        data = validated(PrivateNoteSerializer, request)
+        note = call_service(
+            services.private_note_save, session=session, author=api_person(request), **data
+        )
         return Response({"body": note.body})
 
 
@@ -251,15 +223,15 @@ class FeedbackNoteViewSet(
 
     @extend_schema(request=FeedbackNoteCreateSerializer, responses={201: FeedbackNoteSerializer})
     def create(self, request: Request) -> Response:
-        data = _validated(FeedbackNoteCreateSerializer, request)
-        note = _call(services.feedback_note_create, author=_person(request), **data)
+        data = validated(FeedbackNoteCreateSerializer, request)
+        note = call_service(services.feedback_note_create, author=api_person(request), **data)
         return Response(FeedbackNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=FeedbackNoteSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: int) -> Response:
-        note = _call(
-            services.feedback_note_acknowledge, note=self.get_object(), person=_person(request)
+        note = call_service(
+            services.feedback_note_acknowledge, note=self.get_object(), person=api_person(request)
         )
         return Response(FeedbackNoteSerializer(note).data)
 
@@ -276,8 +248,10 @@ class FeedbackRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request=FeedbackRequestCreateSerializer, responses={201: FeedbackRequestSerializer}
     )
     def create(self, request: Request) -> Response:
-        data = _validated(FeedbackRequestCreateSerializer, request)
-        created = _call(services.feedback_request_create, requester=_person(request), **data)
+        data = validated(FeedbackRequestCreateSerializer, request)
+        created = call_service(
+            services.feedback_request_create, requester=api_person(request), **data
+        )
         return Response(FeedbackRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
@@ -293,10 +267,10 @@ class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=QuestionCreateSerializer, responses={201: QuestionSerializer})
     def create(self, request: Request) -> Response:
-        data = _validated(QuestionCreateSerializer, request)
-        question = _call(
+        data = validated(QuestionCreateSerializer, request)
+        question = call_service(
             services.question_create,
-            author=_person(request),
+            author=api_person(request),
             title=data["title"],
             body=data["body"],
             skills=list(data["skills"]),
@@ -312,11 +286,11 @@ class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         question = self.get_object()
         if not question.is_asked_by(person_of(request.user)):
             raise NotFound()
-        data = _validated(QuestionUpdateSerializer, request)
-        question = _call(
+        data = validated(QuestionUpdateSerializer, request)
+        question = call_service(
             services.question_update,
             question=question,
-            person=_person(request),
+            person=api_person(request),
             title=data["title"],
             body=data["body"],
             skills=list(data["skills"]),
@@ -333,9 +307,9 @@ class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if request.method == "GET":
             found = selectors.answers_of(question=question, user=request.user)
             return Response(AnswerSerializer(found, many=True).data)
-        data = _validated(AnswerCreateSerializer, request)
-        answer = _call(
-            services.answer_create, question=question, author=_person(request), body=data["body"]
+        data = validated(AnswerCreateSerializer, request)
+        answer = call_service(
+            services.answer_create, question=question, author=api_person(request), body=data["body"]
         )
         return Response(AnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
 
@@ -345,12 +319,12 @@ class QuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         question = self.get_object()
         if not question.is_asked_by(person_of(request.user)):
             raise NotFound()
-        data = _validated(AcceptSerializer, request)
+        data = validated(AcceptSerializer, request)
         answer = question.answers.filter(pk=data["answer"]).first()
         if answer is None:
             raise serializers.ValidationError({"answer": "No such answer to this question."})
-        question = _call(
-            services.answer_accept, question=question, answer=answer, person=_person(request)
+        question = call_service(
+            services.answer_accept, question=question, answer=answer, person=api_person(request)
         )
         return Response(QuestionSerializer(question, context={"request": request}).data)
 
@@ -366,8 +340,8 @@ class LearningEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=LearningEntryCreateSerializer, responses={201: LearningEntrySerializer})
     def create(self, request: Request) -> Response:
-        data = _validated(LearningEntryCreateSerializer, request)
-        entry = _call(services.learning_entry_create, person=_person(request), **data)
+        data = validated(LearningEntryCreateSerializer, request)
+        entry = call_service(services.learning_entry_create, person=api_person(request), **data)
         return Response(LearningEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
@@ -376,7 +350,7 @@ class LearningWeeksView(APIView):
 
     @extend_schema(responses=LearningWeekSerializer(many=True))
     def get(self, request: Request) -> Response:
-        weeks = selectors.learning_weeks(person=_person(request), today=timezone.localdate())
+        weeks = selectors.learning_weeks(person=api_person(request), today=timezone.localdate())
         return Response(LearningWeekSerializer(weeks, many=True).data)
 
 

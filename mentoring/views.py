@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core.models import Person
 from core.selectors import person_of
+from core.shortcuts import own_person, show_error_messages, show_form_errors
 from mentoring import selectors, services
 from mentoring.forms import (
     AnswerForm,
@@ -23,25 +24,6 @@ from mentoring.forms import (
     SessionForm,
 )
 from mentoring.models import ActionItem, Answer, FeedbackRequest, Mentorship
-
-
-def _own_person(request: HttpRequest) -> Person:
-    person = person_of(request.user)
-    if person is None:
-        raise Http404("This account has no profile in the organisation.")
-    return person
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for name, errors in by_field.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def _error_message(request: HttpRequest, error: ValidationError) -> None:
-    for text in error.messages:
-        messages.error(request, text)
-
 
 # --- Overview and availability --------------------------------------------------------------
 
@@ -70,7 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def availability(request: HttpRequest) -> HttpResponse:
-    person = _own_person(request)
+    person = own_person(request)
     profile = selectors.mentor_profile_of(person)
     offerable = selectors.offerable_skills(person=person)
     initial = {
@@ -88,7 +70,7 @@ def availability(request: HttpRequest) -> HttpResponse:
                 skills=list(form.cleaned_data["skills_offered"]),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_form_errors(form, error)
         else:
             messages.success(request, "Your mentoring availability is saved.")
             return redirect("mentoring:index")
@@ -125,7 +107,7 @@ def match(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def propose(request: HttpRequest) -> HttpResponse:
-    person = _own_person(request)
+    person = own_person(request)
     form = ProposeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a mentor and a mentee.")
@@ -143,7 +125,7 @@ def propose(request: HttpRequest) -> HttpResponse:
             breakdown=_breakdown_for(mentee, form.cleaned_data["mentor"]),
         )
     except ValidationError as error:
-        _error_message(request, error)
+        show_error_messages(request, error)
         return redirect(f"{_match_url()}?mentee={mentee.pk}")
     messages.success(request, "Proposed: the mentor and the mentee are asked to accept.")
     return redirect(mentorship)
@@ -198,13 +180,13 @@ def mentorship_respond(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.mentorship_respond(
             mentorship_id=mentorship.pk,
-            person=_own_person(request),
+            person=own_person(request),
             accept=form.cleaned_data["answer"] == "accept",
         )
     except PermissionDenied as error:
         raise Http404("No such mentorship.") from error
     except ValidationError as error:
-        _error_message(request, error)
+        show_error_messages(request, error)
     return redirect(mentorship)
 
 
@@ -216,14 +198,14 @@ def mentorship_end(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.mentorship_end(
                 mentorship=mentorship,
-                person=_own_person(request),
+                person=own_person(request),
                 completed=form.cleaned_data["outcome"] == "completed",
                 reason=form.cleaned_data["reason"],
             )
         except PermissionDenied as error:
             raise Http404("No such mentorship.") from error
         except ValidationError as error:
-            _error_message(request, error)
+            show_error_messages(request, error)
     return redirect(mentorship)
 
 
@@ -233,7 +215,7 @@ def mentorship_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = selectors.mentorship_get_visible(user=request.user, pk=pk)
-    person = _own_person(request)
+    person = own_person(request)
     if not mentorship.party(person):
         raise Http404("No such mentorship.")
     form = SessionForm(request.POST)
@@ -248,7 +230,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
                 action_items=form.action_item_lines(),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_form_errors(form, error)
         else:
             messages.success(request, "Session logged.")
             return redirect(session)
@@ -262,7 +244,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = PrivateNoteForm(request.POST or None, initial={"body": note.body if note else ""})
     if request.method == "POST" and form.is_valid():
         services.private_note_save(
-            session=session, author=_own_person(request), body=form.cleaned_data["body"]
+            session=session, author=own_person(request), body=form.cleaned_data["body"]
         )
         messages.success(request, "Your private note is saved.")
         return redirect(session)
@@ -290,7 +272,7 @@ def action_item_done(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     try:
-        services.action_item_complete(item=item, person=_own_person(request))
+        services.action_item_complete(item=item, person=own_person(request))
     except PermissionDenied as error:
         raise Http404("No such action item.") from error
     return redirect(request.POST.get("next") or item.mentorship.get_absolute_url())
@@ -305,7 +287,7 @@ def _feedback_people(request: HttpRequest):
 
 def feedback(request: HttpRequest) -> HttpResponse:
     """Feedback you received, gave, or may read about your reports; and a form to write one."""
-    person = _own_person(request)
+    person = own_person(request)
     answering = None
     if request.GET.get("request") or request.POST.get("request"):
         answering = get_object_or_404(
@@ -320,7 +302,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
                 author=person, request=answering, **form.cleaned_data
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_form_errors(form, error)
         else:
             messages.success(request, "Feedback sent.")
             return redirect(note)
@@ -343,7 +325,7 @@ def feedback_note(request: HttpRequest, pk: int) -> HttpResponse:
     note = selectors.feedback_get_visible(user=request.user, pk=pk)
     if request.method == "POST":
         try:
-            services.feedback_note_acknowledge(note=note, person=_own_person(request))
+            services.feedback_note_acknowledge(note=note, person=own_person(request))
         except PermissionDenied as error:
             raise Http404("No such feedback note.") from error
         messages.success(request, "Acknowledged.")
@@ -357,13 +339,13 @@ def feedback_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def feedback_requests(request: HttpRequest) -> HttpResponse:
-    person = _own_person(request)
+    person = own_person(request)
     form = FeedbackRequestForm(request.POST or None, people=_feedback_people(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.feedback_request_create(requester=person, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_form_errors(form, error)
         else:
             messages.success(request, "Asked.")
             return redirect("mentoring:feedback-requests")
@@ -415,13 +397,13 @@ def questions(request: HttpRequest) -> HttpResponse:
 
 
 def question_ask(request: HttpRequest) -> HttpResponse:
-    person = _own_person(request)
+    person = own_person(request)
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             question = services.question_create(author=person, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_form_errors(form, error)
         else:
             messages.success(request, "Asked. Experts in its skills are told.")
             return redirect(question)
@@ -441,10 +423,10 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.question_update(
-                question=question, person=_own_person(request), **form.cleaned_data
+                question=question, person=own_person(request), **form.cleaned_data
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_form_errors(form, error)
         else:
             messages.success(request, "Question saved.")
             return redirect(question)
@@ -464,10 +446,10 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_create(
-                question=question, author=_own_person(request), body=form.cleaned_data["body"]
+                question=question, author=own_person(request), body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_form_errors(form, error)
         else:
             messages.success(request, "Answer posted.")
             return redirect(question)
@@ -491,11 +473,11 @@ def question_accept(request: HttpRequest, pk: int) -> HttpResponse:
         Answer.objects.filter(question=question), pk=request.POST.get("answer") or 0
     )
     try:
-        services.answer_accept(question=question, answer=answer, person=_own_person(request))
+        services.answer_accept(question=question, answer=answer, person=own_person(request))
     except PermissionDenied as error:
         raise Http404("No such question.") from error
     except ValidationError as error:
-        _error_message(request, error)
+        show_error_messages(request, error)
     else:
         messages.success(request, "Answer accepted.")
     return redirect(question)
@@ -506,13 +488,13 @@ def question_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 def learning(request: HttpRequest) -> HttpResponse:
     """Log time spent learning; your recent weeks against the goal."""
-    person = _own_person(request)
+    person = own_person(request)
     form = LearningEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.learning_entry_create(person=person, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_form_errors(form, error)
         else:
             messages.success(request, "Learning time logged.")
             return redirect("mentoring:learning")

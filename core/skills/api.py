@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from core.models import Team
 from core.selectors import person_get_visible, person_of
+from core.shortcuts import as_api_error, validated
 from core.skills import selectors, services
 from core.skills.models import ReviewRequest, Skill
 from core.skills.serializers import (
@@ -29,19 +30,6 @@ from core.skills.serializers import (
     ReviewRequestSerializer,
     SkillSerializer,
 )
-
-
-def _as_api_error(error: DjangoValidationError) -> serializers.ValidationError:
-    """A service's validation error, as a 400 naming the fields."""
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError(error.messages)
-
-
-def _validated(serializer_class, request: Request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _filter_by(queryset: QuerySet, request: Request, **params: str) -> QuerySet:
@@ -125,7 +113,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
 
     @extend_schema(request=AssessmentCreateSerializer, responses={201: AssessmentSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:
-        data = _validated(AssessmentCreateSerializer, request)
+        data = validated(AssessmentCreateSerializer, request)
         subject, _role = selectors.person_get_assessable(user=request.user, pk=data["subject"])
         try:
             assessment = services.assessment_create(
@@ -136,7 +124,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
                 note=data["note"],
             )
         except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+            raise as_api_error(error) from error
         assessment.note_visible = True  # the assessor reads their own note
         return Response(AssessmentSerializer(assessment).data, status=201)
 
@@ -153,7 +141,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
 
     @extend_schema(request=EvidenceCreateSerializer, responses={201: EvidenceSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:
-        data = _validated(EvidenceCreateSerializer, request)
+        data = validated(EvidenceCreateSerializer, request)
         person, _role = selectors.person_get_assessable(user=request.user, pk=data["person"])
         try:
             evidence = services.evidence_record(
@@ -166,7 +154,7 @@ class EvidenceViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
                 created_by=person_of(request.user),
             )
         except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+            raise as_api_error(error) from error
         return Response(EvidenceSerializer(evidence).data, status=201)
 
 
@@ -185,7 +173,7 @@ class ReviewRequestViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
 
     @extend_schema(request=ReviewRequestCreateSerializer, responses={201: ReviewRequestSerializer})
     def create(self, request: Request, *args, **kwargs) -> Response:
-        data = _validated(ReviewRequestCreateSerializer, request)
+        data = validated(ReviewRequestCreateSerializer, request)
         requester = person_of(request.user)
         reviewer = None
         if requester is not None:
@@ -203,5 +191,5 @@ class ReviewRequestViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
                 message=data["message"],
             )
         except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+            raise as_api_error(error) from error
         return Response(ReviewRequestSerializer(review_request).data, status=201)

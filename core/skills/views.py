@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from core.models import CareerStage, Person
 from core.selectors import person_get_visible, person_list_visible, person_of
+from core.shortcuts import own_person, show_form_errors
 from core.skills import charts, selectors, services
 from core.skills.forms import AssessmentForm, EvidenceForm, HeatmapFilterForm, ReviewRequestForm
 from core.skills.models import AssessorRole
@@ -14,26 +15,12 @@ from core.skills.models import AssessorRole
 PAGE_SIZE = 25
 
 
-def _own_person(request: HttpRequest) -> Person:
-    person = person_of(request.user)
-    if person is None:
-        raise Http404("This account has no profile in the organisation.")
-    return person
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    """A service's validation errors on the form: on their field if it has one, else on top."""
-    by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for name, errors in by_field.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def _person_skill_url(person: Person, skill) -> str:
     return reverse("skills:person-skill", kwargs={"pk": person.pk, "slug": skill.slug})
 
 
 def my_matrix(request: HttpRequest) -> HttpResponse:
-    return _matrix_page(request, _own_person(request))
+    return _matrix_page(request, own_person(request))
 
 
 def person_matrix(request: HttpRequest, pk: int) -> HttpResponse:
@@ -96,7 +83,7 @@ def assess(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_form_errors(form, error)
         else:
             who = "your" if role == AssessorRole.SELF else f"{subject.display_name}'s"
             messages.success(request, f"Saved {who} level in {skill.name}.")
@@ -124,7 +111,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
                 created_by=person_of(request.user),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_form_errors(form, error)
         else:
             messages.success(request, f"Evidence added to {evidence.skill.name}.")
             return redirect(_person_skill_url(subject, evidence.skill))
@@ -195,7 +182,7 @@ def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def review_requests(request: HttpRequest) -> HttpResponse:
-    person = _own_person(request)
+    person = own_person(request)
     show_sent = request.GET.get("show") == "sent"
     if show_sent:
         requests = selectors.review_requests_sent(person=person)
@@ -213,7 +200,7 @@ def review_requests(request: HttpRequest) -> HttpResponse:
 
 
 def review_request_create(request: HttpRequest) -> HttpResponse:
-    person = _own_person(request)
+    person = own_person(request)
     reviewers = selectors.reviewer_candidates(person=person)
     form = ReviewRequestForm(
         request.POST or None, reviewers=reviewers, initial={"skill": request.GET.get("skill")}
@@ -228,7 +215,7 @@ def review_request_create(request: HttpRequest) -> HttpResponse:
                 message=data["message"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_form_errors(form, error)
         else:
             messages.success(
                 request,
