@@ -41,10 +41,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Starting the worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A core worker --beat -Q default,grading --concurrency 2 --loglevel INFO \
-		--schedule var/celerybeat-schedule & \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py run_embedded $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -62,4 +59,4 @@ pytest: install
 test: lint check pytest
 
 clean:
-	rm -rf var/cache var/broker var/test-*.sqlite3 var/screenshots
+	rm -rf var/cache var/broker var/test-broker* var/test-*.sqlite3 var/test-*.sqlite3-wal var/test-*.sqlite3-shm var/screenshots

@@ -6,12 +6,15 @@ backend). Where the broker is and what runs periodically come from `core/setting
 (`CELERY_*`); how tasks are delivered is fixed here, because no deployment should change it.
 """
 
+import logging
 import os
 
 from celery import Celery
+from celery.signals import worker_ready
 from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+logger = logging.getLogger(__name__)
 
 app = Celery("cultivate")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -38,3 +41,18 @@ app.conf.update(
     worker_hijack_root_logger=False,
 )
 app.autodiscover_tasks()
+
+
+@worker_ready.connect
+def record_heartbeat_at_start(sender, **kwargs) -> None:
+    """A worker is seen as soon as it starts: /healthz need not wait for the first beat."""
+    from django.db import connections
+
+    from core.services import worker_heartbeat_record
+
+    try:
+        worker_heartbeat_record(hostname=sender.hostname)
+    except Exception:  # noqa: BLE001 - a database down at start must not stop the worker
+        logger.exception("could not record the worker's start-up heartbeat")
+    finally:
+        connections.close_all()  # the main process keeps no connection its pool could inherit

@@ -1,4 +1,5 @@
-"""What /healthz reports: the database and the broker must answer; the worker is informative.
+"""What /healthz reports: the database and the broker must answer, and a worker must have been
+seen within `HEALTH_WORKER_STALE_SECONDS` (uploads would otherwise queue forever, unnoticed).
 
 Apps add facts of their own (labs: the sandbox mode) with `register_component()` from their
 `AppConfig.ready()`, so that core imports none of them (DESIGN.md, "Dependencies").
@@ -6,7 +7,9 @@ Apps add facts of their own (labs: the sandbox mode) with `register_component()`
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from core.celery import app as celery_app
 from core.selectors import latest_worker_heartbeat
@@ -23,15 +26,26 @@ def check() -> dict:
     database = _check_database()
     broker = _check_broker()
     heartbeat = latest_worker_heartbeat() if database == "ok" else None
+    worker = _check_worker(heartbeat) if database == "ok" else "unknown: no database"
     report = {
-        "status": "ok" if database == broker == "ok" else "error",
+        "status": "ok" if database == broker == worker == "ok" else "degraded",
         "database": database,
         "broker": broker,
+        "worker": worker,
         "worker_last_seen": heartbeat.seen_at.isoformat() if heartbeat else None,
     }
     for name, component in _components.items():
         report[name] = component()
     return report
+
+
+def _check_worker(heartbeat) -> str:
+    if heartbeat is None:
+        return "error: no worker seen"
+    silent = (timezone.now() - heartbeat.seen_at).total_seconds()
+    if silent > settings.HEALTH_WORKER_STALE_SECONDS:
+        return f"error: no worker seen for {silent:.0f} s"
+    return "ok"
 
 
 def _check_database() -> str:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "core",
     "labs",
     "mentoring",
+    "hackathons",
     "curriculum",
 ]
 
@@ -119,13 +120,34 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cultivate.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Persistent connections are kept per thread. Off by default: the development server that
+# `make run` starts opens a thread per request, and each would keep a PostgreSQL connection open
+# until the server runs out of them. Production (gunicorn, a few long-lived threads) sets e.g. 60;
+# health checks then replace a connection the database has dropped instead of failing a request.
+DB_CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 0)
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker subprocess in the tests sees the test data.
     # One file per test run, so that two runs side by side do not share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # Wait for a writer instead of failing with "database is locked".
+            "timeout": 20,
+            # WAL: readers and the one writer do not block each other (the web server reads while
+            # workers write results); NORMAL sync is safe in WAL mode and much cheaper.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            # Take the write lock when a transaction starts: a transaction that read first and
+            # then tries to write fails at once when another has written meanwhile, whatever the
+            # timeout; one that waits at BEGIN never deadlocks.
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (shared by every process: allauth's rate limits live here) -----------------------
@@ -278,6 +300,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu's own filesystem transport loses messages and kills the worker when several
+    # processes use it (kombu issue #1551); core.broker's writes and claims files atomically.
+    CELERY_BROKER_TRANSPORT = "core.broker:Transport"
     _broker_dir = BASE_DIR / env_str("CELERY_BROKER_DIR", str(VAR_DIR / "broker"))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
@@ -289,6 +314,10 @@ else:
     # A task not acknowledged within this many seconds is delivered again (Redis, SQS): longer
     # than the hard time limit of any task.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+
+# /healthz answers 503 "degraded" when no worker has recorded a heartbeat for this long (a
+# worker records one when it starts and the beat task `worker-heartbeat` every minute).
+HEALTH_WORKER_STALE_SECONDS = env_int("HEALTH_WORKER_STALE_SECONDS", 300)
 
 # --- Static files, security -----------------------------------------------------------------
 

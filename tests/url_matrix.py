@@ -4,6 +4,7 @@ Each app keeps its own rows in `tests/<app>/url_matrix.py` (a dict named URLS), 
 tests; test_permissions.py gathers them and checks every URL of the project against them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 LOGIN, HOME, REDIRECT = "login", "home", "redirect"
@@ -23,3 +24,4 @@ class Case:
     expect: dict
     kwargs: dict = field(default_factory=dict)  # values may be callables taking the org
     method: str = "get"
+    setup: Callable | None = None  # called with the org before the request: state it needs

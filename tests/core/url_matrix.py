@@ -1,5 +1,6 @@
 """Permission-matrix rows for core's URLs: pages, API, sign-in and account management."""
 
+from core.services import worker_heartbeat_record
 from tests.url_matrix import HOME, LOGIN, REDIRECT, Case, everyone, signed_in
 
 PUBLIC_ENTRANCE = {"anonymous": 200, "engineer": HOME, "manager": HOME, "staff": HOME}
@@ -16,7 +17,8 @@ URLS: dict[str, Case] = {
     "team-list": Case(signed_in(200)),
     "team-detail": Case(signed_in(200), kwargs={"slug": lambda org: org.peer.team.slug}),
     "my-reports": Case(signed_in(200)),
-    "healthz": Case(everyone(200)),
+    # Healthy needs a worker seen lately; without one it is 503 (tests/core/test_health.py).
+    "healthz": Case(everyone(200), setup=lambda org: worker_heartbeat_record(hostname="matrix")),
     # --- API (refused, not redirected, for anonymous callers) -------------------------------
     "api:api-root": Case(signed_in(200, anonymous=401)),
     "api:token": Case(everyone(405)),  # POST only; covered in tests/core/test_auth.py

@@ -144,6 +144,8 @@ def test_a_broker_down_at_upload_loses_nothing(api, reference_lab, celery_worker
     from core.celery import app
 
     with monkeypatch.context() as patched:
+        # A Redis broker where nothing listens (not the embedded transport, which always can).
+        patched.setitem(app.conf, "broker_transport", None)
         for key in ("broker_url", "broker_write_url"):
             patched.setitem(app.conf, key, "redis://127.0.0.1:9/0")  # nothing listens there
         forget_broker_connections(app)
