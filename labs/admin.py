@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin_base import StrictModelAdmin
 from labs.models import Lab, LabVersion, Submission
 
 
@@ -13,7 +14,7 @@ class LabVersionInline(admin.TabularInline):
 
 
 @admin.register(Lab)
-class LabAdmin(admin.ModelAdmin):
+class LabAdmin(StrictModelAdmin):
     list_display = ["title", "slug", "current_version", "is_published"]
     list_filter = ["is_published"]
     search_fields = ["title", "slug"]
@@ -22,7 +23,7 @@ class LabAdmin(admin.ModelAdmin):
 
 
 @admin.register(LabVersion)
-class LabVersionAdmin(admin.ModelAdmin):
+class LabVersionAdmin(StrictModelAdmin):
     """Versions are immutable: imported with `manage.py import_lab`, read here."""
 
     list_display = ["__str__", "source_format", "created_at"]
@@ -36,7 +37,7 @@ class LabVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(StrictModelAdmin):
     list_display = ["__str__", "person", "status", "score", "max_score", "created_at"]
     list_filter = ["status", "lab"]
     search_fields = ["person__user__username", "lab__slug"]

@@ -4,6 +4,7 @@ exception to that."""
 
 from django.contrib import admin
 
+from core.admin_base import StrictModelAdmin
 from mentoring.models import (
     ActionItem,
     Answer,
@@ -19,14 +20,14 @@ from mentoring.models import (
 
 
 @admin.register(MentorProfile)
-class MentorProfileAdmin(admin.ModelAdmin):
+class MentorProfileAdmin(StrictModelAdmin):
     list_display = ["person", "open_to_mentoring", "capacity"]
     list_filter = ["open_to_mentoring"]
     filter_horizontal = ["skills_offered"]
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(StrictModelAdmin):
     list_display = ["mentor", "mentee", "status", "cadence", "start_date", "end_date"]
     list_filter = ["status", "cadence"]
     raw_id_fields = ["mentor", "mentee", "proposed_by"]
@@ -41,20 +42,20 @@ class ActionItemInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(StrictModelAdmin):
     list_display = ["__str__", "date"]
     raw_id_fields = ["mentorship", "created_by"]
     inlines = [ActionItemInline]
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(StrictModelAdmin):
     list_display = ["text", "mentorship", "done_at"]
     raw_id_fields = ["mentorship", "session", "done_in"]
 
 
 @admin.register(PrivateNote)
-class PrivateNoteAdmin(admin.ModelAdmin):
+class PrivateNoteAdmin(StrictModelAdmin):
     """Which sessions have private notes, never what they say."""
 
     list_display = ["pk", "session", "updated_at"]
@@ -69,7 +70,7 @@ class PrivateNoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackNote)
-class FeedbackNoteAdmin(admin.ModelAdmin):
+class FeedbackNoteAdmin(StrictModelAdmin):
     list_display = ["pk", "author", "recipient", "category", "kind", "visibility", "created_at"]
     list_filter = ["category", "kind", "visibility"]
     fields = ["author", "recipient", "category", "kind", "visibility", "acknowledged_at"]
@@ -83,14 +84,14 @@ class FeedbackNoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackRequest)
-class FeedbackRequestAdmin(admin.ModelAdmin):
+class FeedbackRequestAdmin(StrictModelAdmin):
     list_display = ["requester", "asked", "about", "status", "created_at"]
     list_filter = ["status"]
     raw_id_fields = ["requester", "asked"]
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(StrictModelAdmin):
     """Never shows, filters or searches by the author: the asker of an anonymous question is
     hidden from staff as from everyone (and a named one is on the question's page)."""
 
@@ -114,13 +115,13 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(StrictModelAdmin):
     list_display = ["pk", "question", "author", "created_at"]
     raw_id_fields = ["question", "author"]
 
 
 @admin.register(LearningEntry)
-class LearningEntryAdmin(admin.ModelAdmin):
+class LearningEntryAdmin(StrictModelAdmin):
     list_display = ["person", "date", "minutes", "what", "skill", "lab"]
     list_filter = ["date"]
     raw_id_fields = ["person", "skill", "lab"]

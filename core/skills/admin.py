@@ -3,6 +3,7 @@ evidence and review requests are append-only records: the admin shows them, read
 
 from django.contrib import admin
 
+from core.admin_base import StrictModelAdmin
 from core.skills.models import Assessment, Evidence, ReviewRequest, Skill, SkillTarget
 
 
@@ -14,7 +15,7 @@ class SkillTargetInline(admin.TabularInline):
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(StrictModelAdmin):
     list_display = ["name", "short_name", "group", "position", "retired"]
     list_filter = ["group", "retired"]
     list_editable = ["position", "retired"]
@@ -35,7 +36,7 @@ class SkillAdmin(admin.ModelAdmin):
 
 
 @admin.register(SkillTarget)
-class SkillTargetAdmin(admin.ModelAdmin):
+class SkillTargetAdmin(StrictModelAdmin):
     """The progression framework at a glance: every target, editable in the list."""
 
     list_display = ["skill", "career_stage", "level"]
@@ -48,7 +49,7 @@ class SkillTargetAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(StrictModelAdmin):
     """Append-only records: written by the app's services, never edited or deleted here."""
 
     def has_add_permission(self, request) -> bool:
