@@ -76,8 +76,9 @@ class AvailabilityView(APIView):
 
 
 class MatchView(APIView):
-    """Mentor suggestions with a per-criterion breakdown: for `?mentee=<id>`, every allowed
-    mentor best first; without it, the optimal assignment for your reports (staff: everyone)."""
+    """Mentor suggestions, each with its reasons in words and the per-criterion breakdown: for
+    `?mentee=<id>`, every mentor they may be offered, best first; without it, the optimal
+    assignment for your reports (staff: everyone) who have no mentor yet."""
 
     @extend_schema(
         parameters=[OpenApiParameter("mentee", int, required=False)],
@@ -135,6 +136,7 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             cadence=data["cadence"],
             goals=data["goals"],
             goal_skills=list(data.get("goal_skills", [])),
+            breakdown=selectors.match_breakdown_for(mentee=data["mentee"], mentor=data["mentor"]),
         )
         return Response(MentorshipSerializer(mentorship).data, status=status.HTTP_201_CREATED)
 

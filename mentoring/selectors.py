@@ -8,7 +8,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from core.models import CareerStage, Person
 from core.selectors import person_of
@@ -89,6 +91,19 @@ def open_action_items(*, mentorship: Mentorship) -> QuerySet[ActionItem]:
     return mentorship.action_items.filter(done_at__isnull=True).select_related("session")
 
 
+def carried_over_action_items(*, session: Session) -> QuerySet[ActionItem]:
+    """Items still open from the sessions before `session` (by date, then id) of its
+    mentorship; the session's own items are listed as its own, never a second time."""
+    earlier = Q(session__date__lt=session.date) | Q(
+        session__date=session.date, session__pk__lt=session.pk
+    )
+    return (
+        open_action_items(mentorship=session.mentorship)
+        .filter(earlier)
+        .order_by("session__date", "session__pk", "pk")
+    )
+
+
 def private_note_of(*, user: AbstractBaseUser, session: Session) -> PrivateNote | None:
     return PrivateNote.objects.visible_to(user).filter(session=session).first()
 
@@ -130,19 +145,22 @@ def may_propose(*, user: AbstractBaseUser) -> bool:
 
 
 def mentee_facts(person: Person) -> matching.MenteeFacts:
-    gaps = {row.skill.pk: row.gap for row in person_matrix(person=person).gaps()}
+    gap_rows = person_matrix(person=person).gaps()
     excluded = {manager.pk for manager in managers_of(person)}
-    excluded |= set(
-        Mentorship.objects.open().filter(mentee=person).values_list("mentor_id", flat=True)
-    )
+    # An open pair either way round: their mentor again, or someone they mentor (who would
+    # then mentor them back).
+    open_pairs = Mentorship.objects.open()
+    excluded |= set(open_pairs.filter(mentee=person).values_list("mentor_id", flat=True))
+    excluded |= set(open_pairs.filter(mentor=person).values_list("mentee_id", flat=True))
     return matching.MenteeFacts(
         pk=person.pk,
         name=person.display_name,
         team_id=person.team_id,
         career_stage=person.career_stage,
         timezone=person.timezone,
-        gaps=gaps,
+        gaps={row.skill.pk: row.gap for row in gap_rows},
         excluded_mentors=frozenset(excluded),
+        gap_names={row.skill.pk: row.skill.name for row in gap_rows},
     )
 
 
@@ -189,6 +207,15 @@ def match_suggestions(*, mentee: Person, when: datetime.datetime | None = None):
     return matching.suggestions(mentee_facts(mentee), mentor_facts(), when or timezone.now())
 
 
+def match_breakdown_for(*, mentee: Person, mentor: Person) -> dict:
+    """What a mentorship keeps of its match: the points per criterion, their total, and the
+    reasons in words (a mentor proposed outside the suggestions keeps nothing)."""
+    for found in match_suggestions(mentee=mentee):
+        if found.mentor.pk == mentor.pk:
+            return {**found.breakdown, "total": found.score, "reasons": found.reasons}
+    return {}
+
+
 def cohort_matches(*, mentees, when: datetime.datetime | None = None):
     """The optimal assignment for the people without an open mentorship among `mentees`."""
     busy = set(Mentorship.objects.open().values_list("mentee_id", flat=True))
@@ -196,8 +223,21 @@ def cohort_matches(*, mentees, when: datetime.datetime | None = None):
     return matching.assign_cohort(facts, mentor_facts(), when or timezone.now())
 
 
-def skill_names() -> dict[int, str]:
-    return dict(Skill.objects.values_list("pk", "name"))
+def match_person_urls(*, user: AbstractBaseUser, matches) -> dict[int, str]:
+    """Where each name on the match page links: the person's page when `user` may see it, else
+    the directory narrowed to them (names, titles and teams are known to every member)."""
+    pks = {m.mentee.pk for m in matches} | {m.mentor.pk for m in matches}
+    visible = set(Person.objects.visible_to(user).filter(pk__in=pks).values_list("pk", flat=True))
+    people = Person.objects.filter(pk__in=pks).select_related("user", "team")
+    return {
+        person.pk: person.get_absolute_url() if person.pk in visible else _directory_url(person)
+        for person in people
+    }
+
+
+def _directory_url(person: Person) -> str:
+    query = {"q": person.user.username, **({"team": person.team.slug} if person.team else {})}
+    return f"{reverse('people-directory')}?{urlencode(query)}"
 
 
 # --- Dashboard ------------------------------------------------------------------------------

@@ -171,9 +171,12 @@ class FeedbackRequestCreateSerializer(serializers.Serializer):
 
 
 class MatchSerializer(serializers.Serializer):
+    """One suggestion: `reasons` say why in words; `breakdown` holds the points behind them."""
+
     mentee = serializers.SerializerMethodField()
     mentor = serializers.SerializerMethodField()
     score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
     breakdown = serializers.DictField(child=serializers.FloatField())
     covered_skills = serializers.ListField(child=serializers.IntegerField(), source="covered")
 

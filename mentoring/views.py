@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.models import Person
@@ -100,7 +101,7 @@ def match(request: HttpRequest) -> HttpResponse:
             "mentees": mentees,
             "mentee": mentee,
             "matches": found,
-            "skill_names": selectors.skill_names(),
+            "person_urls": selectors.match_person_urls(user=request.user, matches=found),
         },
     )
 
@@ -122,7 +123,9 @@ def propose(request: HttpRequest) -> HttpResponse:
             mentee=mentee,
             cadence=form.cleaned_data["cadence"],
             goals=form.cleaned_data["goals"],
-            breakdown=_breakdown_for(mentee, form.cleaned_data["mentor"]),
+            breakdown=selectors.match_breakdown_for(
+                mentee=mentee, mentor=form.cleaned_data["mentor"]
+            ),
         )
     except ValidationError as error:
         show_error_messages(request, error)
@@ -135,13 +138,6 @@ def _match_url() -> str:
     from django.urls import reverse
 
     return reverse("mentoring:match")
-
-
-def _breakdown_for(mentee: Person, mentor: Person) -> dict:
-    for found in selectors.match_suggestions(mentee=mentee):
-        if found.mentor.pk == mentor.pk:
-            return {**found.breakdown, "total": found.score}
-    return {}
 
 
 # --- One mentorship -------------------------------------------------------------------------
@@ -255,7 +251,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "mentorship": session.mentorship,
             "items": session.action_items.all(),
-            "open_items": selectors.open_action_items(mentorship=session.mentorship),
+            "carried_over": selectors.carried_over_action_items(session=session),
             "private_note": note,
             "form": form,
         },
@@ -275,7 +271,10 @@ def action_item_done(request: HttpRequest, pk: int) -> HttpResponse:
         services.action_item_complete(item=item, person=own_person(request))
     except PermissionDenied as error:
         raise Http404("No such action item.") from error
-    return redirect(request.POST.get("next") or item.mentorship.get_absolute_url())
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = item.mentorship.get_absolute_url()  # never off-site
+    return redirect(back)
 
 
 # --- Feedback -------------------------------------------------------------------------------
