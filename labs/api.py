@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -59,10 +60,14 @@ def _submit(request: Request, lab) -> Response:
         limit_mb = settings.LABS_MAX_UPLOAD_BYTES // (1024 * 1024)
         reason = f"The file is larger than the limit of {limit_mb} MB."
         return Response({"notebook": [reason]}, status=413)
-    upload = request.FILES.get("notebook")
+    attach = "Attach the notebook as the multipart field `notebook`."
+    try:
+        upload = request.FILES.get("notebook")
+    except ParseError:  # its text is the parser's ("Multipart form parse error - …"), not ours
+        reason = f"The request is not a well-formed multipart form. {attach}"
+        return Response({"notebook": [reason]}, status=status.HTTP_400_BAD_REQUEST)
     if upload is None:
-        return Response({"notebook": ["Attach the notebook as the multipart field `notebook`."]},
-                        status=status.HTTP_400_BAD_REQUEST)  # fmt: skip
+        return Response({"notebook": [attach]}, status=status.HTTP_400_BAD_REQUEST)
     try:
         submission = submission_create(lab=lab, person=person, data=_read_capped(upload))
     except UploadError as error:

@@ -7,6 +7,8 @@ class LabsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.dashboard import Panel, register_panel
+        from core.health import register_component
+        from labs.notices import sandbox_panel_context, sandbox_state
         from labs.selectors import labs_panel_context
 
         register_panel(
@@ -18,3 +20,13 @@ class LabsConfig(AppConfig):
                 order=40,
             )
         )
+        register_panel(
+            Panel(
+                key="labs.sandbox",
+                title="Grading sandbox",
+                template="labs/panels/sandbox.html",
+                get_context=sandbox_panel_context,
+                order=0,  # an operator's warning goes first
+            )
+        )
+        register_component("sandbox", sandbox_state)

@@ -18,6 +18,7 @@ Without bubblewrap, LABS_SANDBOX=auto falls back to a loudly announced reduced-i
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import shutil
@@ -32,19 +33,32 @@ from pathlib import Path
 
 import nbformat
 from django.conf import settings
-from jupyter_client import AsyncKernelManager
+from jupyter_client import AsyncKernelClient, AsyncKernelManager
+from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from traitlets import Type, Unicode
 
 logger = logging.getLogger(__name__)
 
 SEALED_MIME = "application/vnd.cultivate.sealed+json"
+PROBE_KEY = "cultivate_probe"  # the name of the probe among the request's user_expressions
+MAX_PROBE_BYTES = 64 * 1024
+INTERRUPT_WAIT = 10.0  # seconds a timed-out cell gets to stop, at least (see `_interrupt`)
 
 
 class SandboxUnavailable(RuntimeError):
     """Raised when LABS_SANDBOX=required and bubblewrap cannot be used on this machine."""
+
+
+class NoReply(Exception):  # noqa: N818 - an outcome, like nbclient's DeadKernelError
+    """The kernel went idle after a cell without ever sending the cell's execute reply.
+
+    ipykernel always replies unless its own request handler raised: something in the kernel
+    replaced part of the shell's execution path with one that returns no usable result.
+    """
 
 
 @dataclass(frozen=True)
@@ -64,13 +78,16 @@ class Limits:
 
 @dataclass
 class CellOutcome:
-    status: str = "not_run"  # ok | error | timeout | dead | not_run
+    status: str = "not_run"  # ok | error | timeout | no_reply | dead | not_run
     ename: str = ""
     evalue: str = ""
     outputs: list = field(default_factory=list)  # nbformat output dicts, capped
     duration: float = 0.0
     reply_status: str = ""  # what the kernel's execute reply said ("ok", "error", "aborted")
     truncated: bool = False  # some of its outputs were dropped: the run's output cap was reached
+    # What the kernel answered, in its execute reply, to the run's probe expression (see
+    # `execute`): {"status": "ok", "data": {"text/plain": repr}} or an error; None if absent.
+    probe: dict | None = None
 
     @property
     def error_output(self) -> bool:
@@ -106,11 +123,21 @@ class ExecutionResult:
     startup_error: str = ""
 
 
-def execute(cells: list[str], limits: Limits, *, unrecorded: frozenset[int] = frozenset()):
+def execute(
+    cells: list[str],
+    limits: Limits,
+    *,
+    unrecorded: frozenset[int] = frozenset(),
+    probe: str = "",
+):
     """Run `cells` in order in one fresh kernel; the kernel and its processes are gone after.
 
     Cells whose index is in `unrecorded` are kept out of the kernel's history (`In`, `_ih`),
-    so that later cells cannot read their code back from there.
+    so that later cells cannot read their code back from there. `probe`, an expression, goes
+    with every cell as a Jupyter "user expression": the kernel evaluates it after the cell and
+    puts its value in the cell's reply (`CellOutcome.probe`). It is not part of any cell's
+    code, so nothing that rewrites or picks cells by their code (input transformers, a patched
+    `run_cell`) sees it.
     """
     mode = sandbox_mode()
     run_dir = Path(tempfile.mkdtemp(prefix="cultivate-run-", dir=settings.LABS_RUN_DIR))
@@ -118,7 +145,7 @@ def execute(cells: list[str], limits: Limits, *, unrecorded: frozenset[int] = fr
     result = ExecutionResult(cells=[CellOutcome() for _ in cells], sandbox=mode)
     try:
         _prepare_run_dir(run_dir, mode)
-        manager = SandboxedKernelManager(run_dir=run_dir, limits=limits, mode=mode)
+        manager = SandboxedKernelManager(run_dir=run_dir, limits=limits, mode=mode, probe=probe)
         _run(manager, cells, limits, result, started, unrecorded)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
@@ -178,15 +205,25 @@ def _execute_cells(client, notebook, limits, result, started) -> None:
             return
         client.timeout = max(1, int(min(limits.cell_timeout, remaining)))
         client.last_reply = None
+        client.went_idle = False
+        client.output_complete = True
         cell_started = time.monotonic()
         try:
             client.execute_cell(cell, index, store_history=not cell.metadata.get("unrecorded"))
+        except NoReply:
+            # Its execution path is broken: no later cell would be answered either.
+            _record_no_reply(outcome, cell, cell_started)
+            return
         except CellTimeoutError:
+            if client.went_idle:  # idle, then neither reply came: the same broken path
+                _record_no_reply(outcome, cell, cell_started)
+                return
             outcome.status = "timeout"
             hit = "deadline" if remaining < limits.cell_timeout else "cell_timeout"
             result.limits_hit.append(hit)
             outcome.duration = time.monotonic() - cell_started
-            if not _interrupt(client):
+            left = limits.total_timeout - (time.monotonic() - started)
+            if not _interrupt(client, wait=max(INTERRUPT_WAIT, left)):
                 return
             continue
         except DeadKernelError:
@@ -197,6 +234,8 @@ def _execute_cells(client, notebook, limits, result, started) -> None:
             return
         outcome.duration = time.monotonic() - cell_started
         _record(outcome, cell, client.last_reply)
+        if not client.output_complete and not _resync_output(client, started, limits):
+            return
 
 
 def _record(outcome: CellOutcome, cell, reply: dict | None) -> None:
@@ -205,30 +244,70 @@ def _record(outcome: CellOutcome, cell, reply: dict | None) -> None:
     outcome.outputs = [dict(o) for o in cell.outputs]
     outcome.ename = content.get("ename", "")
     outcome.evalue = str(content.get("evalue", ""))[:2000]
+    outcome.probe = _probe_answer(content.get("user_expressions"))
     failed = outcome.reply_status != "ok" or outcome.error_output
     outcome.status = "error" if failed else "ok"
 
 
-def _interrupt(client) -> bool:
-    """After a timeout, stop the runaway cell and carry on; False if the kernel is gone."""
+def _record_no_reply(outcome: CellOutcome, cell, started: float) -> None:
+    outcome.status = "no_reply"
+    outcome.outputs = [dict(o) for o in cell.outputs]
+    outcome.duration = time.monotonic() - started
+
+
+def _probe_answer(expressions) -> dict | None:
+    """The kernel's answer to the probe, if it is there and of a sane size (the kernel's code
+    wrote it)."""
+    answer = expressions.get(PROBE_KEY) if isinstance(expressions, dict) else None
+    if not isinstance(answer, dict) or len(json.dumps(answer, default=str)) > MAX_PROBE_BYTES:
+        return None
+    return answer
+
+
+def _interrupt(client, *, wait: float) -> bool:
+    """After a timeout, stop the runaway cell and carry on; False if the kernel is gone.
+
+    Waits up to `wait` seconds: the rest of the run's time. An interrupted cell that flooded
+    its output first sends what the kernel buffered (up to its memory limit); on a loaded
+    machine that outlasted a fixed 10 seconds, and the rest of the notebook went unrun.
+    """
     try:
-        return run_sync(_async_interrupt)(client)
+        return run_sync(_async_interrupt)(client, wait)
     except Exception:  # noqa: BLE001 - an unresponsive kernel is the answer
         logger.info("kernel did not recover from an interrupt", exc_info=True)
         return False
 
 
-async def _async_interrupt(client) -> bool:
+async def _async_interrupt(client, wait: float) -> bool:
     await _stop_output_reader()
     await client.km.interrupt_kernel()
     # Wait for the interrupted request's reply, so that it cannot answer the next cell.
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         msg = await client.kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
         if msg.get("msg_type") == "execute_reply":
             await _fresh_iopub(client, deadline)
             return True
     return False
+
+
+def _resync_output(client, started: float, limits: Limits) -> bool:
+    """After a cell whose outputs outran the worker, start the next one on a clean IOPub.
+
+    A cell that prints many messages fast (a flood, honest or not) can leave its reply
+    answered while thousands of its messages still queue in ZeroMQ: nbclient stops reading
+    them after `iopub_timeout`, and while the queues stay full the kernel drops new messages,
+    the next cell's among them (a test's sealed values: read as tampering). How soon the worker
+    catches up depends on the machine's load, so it is not waited for. False if the kernel is
+    gone.
+    """
+    left = limits.total_timeout - (time.monotonic() - started)
+    try:
+        run_sync(_fresh_iopub)(client, time.monotonic() + max(INTERRUPT_WAIT, left))
+    except Exception:  # noqa: BLE001 - an unresponsive kernel is the answer
+        logger.info("kernel did not answer after a flood of output", exc_info=True)
+        return False
+    return True
 
 
 async def _stop_output_reader() -> None:
@@ -309,10 +388,47 @@ class CappedNotebookClient(NotebookClient):
         self.sealed_size = 0
         self.sealed_truncated = False
         self.last_reply: dict | None = None
+        self.went_idle = False  # the current cell's kernel said it was idle (see below)
+        self.output_complete = True  # all of the current cell's outputs were read
         self.on_cell_executed = self._keep_reply
 
     def _keep_reply(self, cell, cell_index, execute_reply) -> None:
         self.last_reply = execute_reply
+
+    async def _async_poll_for_reply(
+        self, msg_id, cell, timeout, task_poll_output_msg, task_poll_kernel_alive
+    ):
+        """nbclient's wait for the execute reply, which does not wait for ever once the kernel
+        has said it is idle: then the reply is either there already or never coming (NoReply).
+
+        Without this, a kernel whose execution path was replaced by one that breaks its reply
+        made every later cell wait out its time limit and the interrupt after it, and the run
+        ended with the grader's checks not run: seen as a slow notebook, not as tampering.
+        """
+        reply = asyncio.ensure_future(
+            super()._async_poll_for_reply(
+                msg_id, cell, timeout, task_poll_output_msg, task_poll_kernel_alive
+            )
+        )
+        try:
+            await asyncio.wait({reply, task_poll_output_msg}, return_when=asyncio.FIRST_COMPLETED)
+            if not reply.done() and _finished_cleanly(task_poll_output_msg):
+                self.went_idle = True
+                # Idle, and no reply read yet. Ask the kernel for its info on the same channel:
+                # it answers requests in order, so an execute reply, if one was ever sent,
+                # arrives before the info reply. Which comes first decides; no clock does.
+                answered = self.kc.shell_channel.expect(self.kc.kernel_info())
+                await asyncio.wait({reply, answered}, return_when=asyncio.FIRST_COMPLETED)
+                if not reply.done():
+                    task_poll_kernel_alive.cancel()
+                    raise NoReply("the kernel answered a later request but not this cell")
+            answer = await reply
+            # nbclient stops reading outputs `iopub_timeout` after the reply (see _resync_output)
+            self.output_complete = _finished_cleanly(task_poll_output_msg)
+            return answer
+        finally:
+            if not reply.done():
+                reply.cancel()
 
     def output(self, outs, msg, display_id, cell_index):
         size = len(str(msg.get("content", "")))
@@ -336,15 +452,51 @@ class CappedNotebookClient(NotebookClient):
         return super().output(outs, msg, display_id, cell_index)
 
 
+def _finished_cleanly(task: asyncio.Future) -> bool:
+    """The IOPub reader ended because it saw the kernel go idle (not cancelled, no error)."""
+    return task.done() and not task.cancelled() and task.exception() is None
+
+
 def _is_sealed(msg: dict) -> bool:
     data = msg.get("content", {}).get("data")
     return msg.get("msg_type") == "display_data" and isinstance(data, dict) and SEALED_MIME in data
 
 
+class ShellChannel(AsyncZMQSocketChannel):
+    """The shell channel, telling whoever asked when the reply to a given request is read."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._expected: dict[str, asyncio.Future] = {}
+
+    def expect(self, msg_id: str) -> asyncio.Future:
+        """A future done once the reply to `msg_id` has been read (by any reader)."""
+        return self._expected.setdefault(msg_id, asyncio.get_running_loop().create_future())
+
+    async def get_msg(self, timeout: float | None = None) -> dict:
+        msg = await super().get_msg(timeout=timeout)
+        waiter = self._expected.pop(msg.get("parent_header", {}).get("msg_id"), None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(msg)
+        return msg
+
+
+class ProbingKernelClient(AsyncKernelClient):
+    """A kernel client whose every execute request carries `probe` as a user expression."""
+
+    probe = Unicode("")
+    shell_channel_class = Type(ShellChannel)
+
+    def execute(self, code, *args, user_expressions=None, **kwargs):
+        if self.probe:
+            user_expressions = {**(user_expressions or {}), PROBE_KEY: self.probe}
+        return super().execute(code, *args, user_expressions=user_expressions, **kwargs)
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernel starts inside the sandbox and listens on IPC sockets."""
 
-    def __init__(self, *, run_dir: Path, limits: Limits, mode: str, **kwargs):
+    def __init__(self, *, run_dir: Path, limits: Limits, mode: str, probe: str = "", **kwargs):
         super().__init__(
             transport="ipc",
             ip=str(run_dir / "kernel"),
@@ -354,6 +506,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.run_dir = run_dir
         self.limits = limits
         self.mode = mode
+        self.probe = probe
+        self.client_factory = ProbingKernelClient
         self._kernel_spec = KernelSpec(
             argv=[], display_name="Cultivate sandbox", language="python", interrupt_mode="message"
         )
@@ -361,6 +515,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     @property
     def kernel_spec(self):
         return self._kernel_spec
+
+    def client(self, **kwargs):
+        return super().client(probe=self.probe, **kwargs)
 
     def write_connection_file(self, **kwargs):
         result = super().write_connection_file(**kwargs)
@@ -520,7 +677,9 @@ def _sandbox_environment() -> dict[str, str]:
         "LANG": "C.UTF-8",
         "IPYTHONDIR": "/tmp/.ipython",
         "MPLCONFIGDIR": "/tmp/.matplotlib",
-        "MPLBACKEND": "Agg",
+        # ipykernel's inline backend: a figure comes back as a PNG output, `%matplotlib inline`
+        # or not; it draws with Agg and never opens a window.
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "PYTHONDONTWRITEBYTECODE": "1",
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",

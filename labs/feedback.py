@@ -1,16 +1,15 @@
 """The feedback notebook: what the learner wrote and what it printed, and the visible tests.
 
-Rendered to HTML by nbconvert with `sanitize_html`, then served from a view whose
+Rendered to sanitised HTML by `core.notebooks.notebook_html`, then served from a view whose
 Content-Security-Policy sandboxes it (no script runs in the app's origin). Hidden tests appear
 only as a placeholder; any output that quotes a line of a hidden test is withheld, so that code
 cannot smuggle hidden tests out through its printed output.
 """
 
 import nbformat
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors.sanitize import SanitizeHTML
 
-from core.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown
+from core.markdown import render_markdown
+from core.notebooks import notebook_html
 from labs.judge import RunPlan
 from labs.spec import LabSpec, SpecCell
 
@@ -39,25 +38,7 @@ def render_feedback(spec: LabSpec, plan: RunPlan, outcomes: list, answers: dict)
         if cell.role == "test" and (cell.hidden or cell.has_hidden_part):
             after_hidden = True
             notebook.cells.append(nbformat.v4.new_markdown_cell(AFTER_HIDDEN_NOTE))
-    return _exporter().from_notebook_node(notebook)[0]
-
-
-def _exporter() -> HTMLExporter:
-    """nbconvert's HTML, sanitised by nbconvert's SanitizeHTML with the app's tag allowlist.
-
-    (nbconvert's own `sanitize_html` switch escapes headings and paragraphs, which makes the
-    learner's notebook unreadable; SanitizeHTML lets us allow them and nothing more dangerous.)
-    """
-    exporter = HTMLExporter(template_name="classic", exclude_input_prompt=True)
-    exporter.register_preprocessor(
-        SanitizeHTML(
-            tags=sorted(ALLOWED_TAGS | {"div", "span", "img"}),
-            attributes={**ALLOWED_ATTRIBUTES, "img": ["src", "alt"], "*": ["class"]},
-            strip=True,
-        ),
-        enabled=True,
-    )
-    return exporter
+    return notebook_html(notebook)
 
 
 def _feedback_cell(cell: SpecCell, answers: dict, outputs: list, secrets: set[str]):

@@ -9,6 +9,16 @@ Everything here runs in the worker, outside the sandbox. The run is made of:
 - after every test, a canary: a cell that looks like a test and whose outcome the worker knows;
   after the last test, one canary of every kind, so that tampering that lasts is always seen.
 
+The execution path itself is checked from outside as well: with every cell the kernel is sent
+a probe (a Jupyter user expression, not part of any cell's code, so nothing that picks cells by
+their code sees it) that describes the shell's execution machinery; the worker compares each
+answer with the one given after the preamble, before any learner code ran. A replaced
+`run_cell`, `run_cell_async`, `run_ast_nodes`, `run_code`, `transform_cell`,
+`should_run_async`, `showtraceback`…, an added input or AST transformer, a hook registered
+from the notebook, tracing, or an odd `ast_node_interactivity` is seen however selectively it
+acts. So is a kernel that finished a cell without replying (a replaced path that breaks the
+reply), and a reply without the probe's answer.
+
 A test passes only when the kernel's execute reply says "ok", no error output was produced, the
 cell handed back the token it ends with (proof that it ran to its end: a cell blanked or skipped
 by an input transformer or a patched `run_cell` cannot hand it back), and every sealed check of
@@ -44,7 +54,7 @@ class Canary:
 @dataclass(frozen=True)
 class RunCell:
     code: str
-    role: str  # preamble | setup | answer | test | canary
+    role: str  # preamble | seed | setup | answer | test | canary
     spec_cell: SpecCell | None = None
     canary: Canary | None = None
     token: str = ""  # tests: what the cell hands back (sealed, as `<eq_name>_ran`) at its end
@@ -54,6 +64,7 @@ class RunCell:
 class RunPlan:
     cells: list[RunCell]
     eq_name: str
+    probe: str = ""  # the expression sent with every cell (see `_PROBE`)
 
     @property
     def ran_name(self) -> str:
@@ -93,9 +104,13 @@ def build_run(spec: LabSpec, answers: dict[str, dict], *, use_reference: bool = 
     rng = random.Random(secrets.randbits(64))  # noqa: S311 - unpredictability, not crypto
     eq_name = f"_cv_eq_{secrets.token_hex(4)}"
     cells = [RunCell(code=_preamble(eq_name), role="preamble")]
+    previous: SpecCell | None = None
     for cell in spec.cells:
         if cell.cell_type != "code":
             continue
+        if spec.seed is not None and not _same_check(previous, cell):
+            cells.append(RunCell(_seed_code(spec), "seed"))
+        previous = cell
         if cell.role in ("answer", "manual"):
             cells.append(RunCell(_answer_code(cell, answers, use_reference), "answer", cell))
         elif cell.role == "test":
@@ -110,7 +125,27 @@ def build_run(spec: LabSpec, answers: dict[str, dict], *, use_reference: bool = 
     # a failing one): with four kinds and three tests, a showtraceback patch went unseen one run
     # in eight. Every kind once at the end sees whatever was installed before the last test.
     cells += [_canary(rng, eq_name, kind) for kind in rng.sample(CANARY_KINDS, len(CANARY_KINDS))]
-    return RunPlan(cells=cells, eq_name=eq_name)
+    return RunPlan(cells=cells, eq_name=eq_name, probe=PROBE_EXPRESSION)
+
+
+def _same_check(previous: SpecCell | None, cell: SpecCell) -> bool:
+    """Whether `cell` is a test run by the same check as the one before it: Otter checks a
+    question's tests in one cell, seeded once."""
+    return (
+        previous is not None
+        and previous.role == cell.role == "test"
+        and previous.question == cell.question
+    )
+
+
+def _seed_code(spec: LabSpec) -> str:
+    """What Otter runs before every cell when grading with a seed, as a cell of its own (the
+    learner's line numbers stay theirs) that binds no name in the learner's namespace."""
+    if spec.seed_variable:
+        return f"{spec.seed_variable} = {spec.seed!r}"
+    return (
+        f'__import__("numpy").random.seed({spec.seed!r})\n__import__("random").seed({spec.seed!r})'
+    )
 
 
 def _answer_code(cell: SpecCell, answers: dict[str, dict], use_reference: bool) -> str:
@@ -222,7 +257,7 @@ def _canary(rng: random.Random, eq_name: str, kind: str = "") -> RunCell:
 
 
 def judge(spec: LabSpec, plan: RunPlan, execution: ExecutionResult) -> Grade:
-    tamper = _canary_findings(plan, execution)
+    tamper = _canary_findings(plan, execution) + _execution_path_findings(plan, execution)
     results, sealed_values = [], {}
     # Judge against `spec`'s cells (by position): the import judges the reference run again
     # once the expected values it produced are filled in.
@@ -246,6 +281,7 @@ def judge(spec: LabSpec, plan: RunPlan, execution: ExecutionResult) -> Grade:
         tamper=tamper,
         sealed_values=sealed_values,
     )
+    _all_or_nothing(spec, results)
     if tamper:
         grade.flags.append(TAMPER_FLAG)
         for result in results:
@@ -254,15 +290,149 @@ def judge(spec: LabSpec, plan: RunPlan, execution: ExecutionResult) -> Grade:
     return grade
 
 
+def _all_or_nothing(spec: LabSpec, results: list[dict]) -> None:
+    """Otter's `all_or_nothing`: a question scores nothing unless every one of its tests passes."""
+    if not spec.all_or_nothing:
+        return
+    question_of = {cell.grade_id: cell.question for cell in spec.tests}
+    failed = {question_of.get(r["id"]) for r in results if not r["passed"]}
+    for result in results:
+        question = question_of.get(result["id"])
+        if question in spec.all_or_nothing and question in failed and result["passed"]:
+            result["points"] = 0.0
+            result["message"] += " (This question is all or nothing: another of its tests failed.)"
+
+
 def _canary_findings(plan: RunPlan, execution: ExecutionResult) -> list[str]:
     findings = []
     for run_cell, outcome in zip(plan.cells, execution.cells, strict=True):
         if run_cell.role != "canary" or outcome.status in ("not_run", "timeout", "dead"):
             continue  # a canary that could not run proves nothing either way
+        if outcome.status == "no_reply":
+            continue  # seen by _execution_path_findings
         problem = _canary_problem(run_cell.canary, outcome)
         if problem:
             findings.append(problem)
     return findings
+
+
+# --- the execution path, seen from outside ---------------------------------------------------
+
+# Defined and called afresh by the probe expression each time (nothing of it stays in the
+# kernel for later code to patch). Identities (`id`) are compared with the preamble's answer:
+# a replaced method, list member or hook has another. Library hooks are fine (autoreload,
+# matplotlib's inline backend register some); hooks defined by the notebook are not.
+_PROBE = """\
+def probe():
+    import builtins, json, sys, threading
+    from IPython import get_ipython
+    shell = get_ipython()
+    kernel = shell.kernel
+
+    def ident(obj):
+        return id(getattr(obj, "__func__", obj))
+
+    prefixes = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix})
+
+    def from_notebook(callback):
+        code = getattr(getattr(callback, "__func__", callback), "__code__", None)
+        return code is None or not code.co_filename.startswith(prefixes)
+
+    shell_methods = (
+        "run_cell", "_run_cell", "run_cell_async", "should_run_async", "transform_cell",
+        "transform_ast", "run_ast_nodes", "run_code", "showtraceback", "_showtraceback",
+        "showsyntaxerror", "user_expressions", "ex", "ev", "safe_execfile", "run_line_magic",
+        "run_cell_magic",
+    )
+    report = {name: ident(getattr(shell, name, None)) for name in shell_methods}
+    for name in ("do_execute", "execute_request", "send_response", "dispatch_shell"):
+        report["kernel." + name] = ident(getattr(kernel, name, None))
+    handlers = getattr(kernel, "shell_handlers", {})
+    report["kernel's execute_request handler"] = ident(handlers.get("execute_request"))
+    for name in ("input_transformers_cleanup", "input_transformers_post", "ast_transformers"):
+        report[name] = [ident(item) for item in getattr(shell, name)]
+    manager = shell.input_transformer_manager
+    report["input_transformer_manager"] = [
+        id(manager), ident(manager.transform_cell), ident(manager.check_complete),
+        [ident(t) for t in manager.line_transforms], [ident(t) for t in manager.token_transformers],
+    ]
+    report["compile"] = [id(shell.compile), ident(type(shell.compile).__call__),
+                         ident(shell.compile.ast_parse)]
+    report["builtins exec, compile, eval"] = [id(builtins.exec), id(builtins.compile),
+                                              id(builtins.eval)]
+    report["displayhook"] = [id(sys.displayhook), id(shell.displayhook),
+                             ident(type(shell.displayhook).__call__)]
+    report["display_pub"] = [id(shell.display_pub), ident(shell.display_pub.publish)]
+    report["hooks"] = sorted(
+        event + ": " + getattr(callback, "__qualname__", type(callback).__name__)
+        for event, callbacks in shell.events.callbacks.items()
+        for callback in callbacks
+        if from_notebook(callback)
+    )
+    report["tracing"] = [f() is not None for f in (sys.gettrace, sys.getprofile,
+                                                   threading.gettrace, threading.getprofile)]
+    report["ast_node_interactivity"] = str(shell.ast_node_interactivity)
+    return json.dumps(report)
+"""
+# An expression (user expressions are evaluated, not executed), whose only names are builtins.
+PROBE_EXPRESSION = (
+    f'(lambda ns: (__import__("builtins").exec({_PROBE!r}, ns), ns["probe"]())[1])({{}})'
+)
+# The modes in which IPython shows at least the value of a cell's last expression, as it
+# does by default ("all" is common in teaching notebooks). Others hide what a test displays.
+_INTERACTIVITY = {"last_expr", "all", "last_expr_or_assign"}
+
+
+def _execution_path_findings(plan: RunPlan, execution: ExecutionResult) -> list[str]:
+    findings = [
+        "the kernel finished a cell without answering it (its execution path was replaced)"
+        for outcome in execution.cells
+        if outcome.status == "no_reply"
+    ][:1]
+    if not plan.probe or not execution.cells or execution.cells[0].reply_status != "ok":
+        return findings  # no preamble answer: the kernel never ran, nothing to compare with
+    baseline = _probe_report(execution.cells[0].probe)
+    if baseline is None:
+        return [*findings, "the kernel did not describe its execution path"]
+    for outcome in execution.cells[1:]:
+        if outcome.reply_status != "ok":
+            continue  # a failed cell's reply carries no user expressions
+        report = _probe_report(outcome.probe)
+        if report is None:
+            findings.append("a cell's reply left out the description of the execution path")
+            continue
+        findings += _changes(baseline, report)
+    return list(dict.fromkeys(findings))
+
+
+def _probe_report(answer: dict | None) -> dict | None:
+    if not isinstance(answer, dict) or answer.get("status") != "ok":
+        return None
+    try:
+        report = json.loads(ast.literal_eval(answer["data"]["text/plain"]))
+    except (KeyError, TypeError, ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return report if isinstance(report, dict) else None
+
+
+def _changes(baseline: dict, report: dict) -> list[str]:
+    changes = []
+    for name, value in report.items():
+        if name == "ast_node_interactivity":
+            if value not in _INTERACTIVITY:
+                changes.append(f"ast_node_interactivity was set to {_short(value, 40)!r}")
+        elif name == "hooks":
+            added = sorted(set(value) - set(baseline.get(name, [])))
+            if added:
+                changes.append(f"the notebook registered hooks: {_short(', '.join(added), 200)}")
+        elif name == "tracing":
+            if value != baseline.get(name):
+                changes.append("tracing or profiling was turned on (sys.settrace, setprofile)")
+        elif value != baseline.get(name):
+            changes.append(f"the execution path was changed: {name}")
+    if set(baseline) - set(report):
+        changes.append("the description of the execution path was altered")
+    return changes
 
 
 def _canary_problem(canary: Canary, outcome: CellOutcome) -> str:
@@ -322,6 +492,8 @@ def _failure_message(cell: SpecCell, outcome: CellOutcome, execution: ExecutionR
         return ""
     if outcome.status == "timeout":
         return f"Timed out: the test ran longer than its limit of {execution_limit(execution)}."
+    if outcome.status == "no_reply":
+        return "The kernel did not answer for this test."
     if outcome.status == "dead":
         return (
             "The kernel stopped while this test ran: it hit the memory or CPU limit, or the "

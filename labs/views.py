@@ -4,57 +4,69 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from core.notebooks import NOTEBOOK_CSP
 from core.selectors import person_of
-from labs import executor, selectors
+from labs import selectors
 from labs.forms import SubmissionForm
 from labs.notebooks import notebook_bytes
+from labs.notices import operator_warning
 from labs.services import submission_create
 from labs.uploads import UploadError
-
-# The feedback page is learner-controlled HTML (sanitised, but still): a sandboxed document
-# with no scripts, no forms, no network; it cannot touch the app's origin.
-FEEDBACK_CSP = (
-    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-    "font-src data:; frame-ancestors 'self'"
-)
-
-
-def sandbox_notice() -> str:
-    """A plain sentence when labs here are graded without full isolation, else ''."""
-    try:
-        mode = executor.sandbox_mode()
-    except executor.SandboxUnavailable:
-        return ""  # workers elsewhere grade; this machine refuses to
-    if mode == "bubblewrap":
-        return ""
-    return (
-        "Reduced isolation: this installation grades notebooks without bubblewrap, so lab code "
-        "runs with resource limits but without a sandbox. Fine for trying Cultivate out on your "
-        "own machine; never for real learners."
-    )
 
 
 def lab_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "labs/lab_list.html",
-        {"labs": selectors.lab_list(user=request.user), "sandbox_notice": sandbox_notice()},
+        {
+            "labs": selectors.lab_list(user=request.user),
+            "sandbox_notice": operator_warning(request.user),
+        },
     )
 
 
 def lab_detail(request: HttpRequest, slug: str, form: SubmissionForm | None = None):
     lab = selectors.lab_get(slug=slug)
     spec = lab.current_version.get_spec()
+    # Curriculum authors only: the import report names hidden tests and how they are judged.
+    import_report = _import_report(lab.current_version, spec) if request.user.is_staff else None
     context = {
         "lab": lab,
         "spec": spec,
         "tests": spec.tests,
         "form": form or SubmissionForm(),
         "submissions": selectors.submission_list(user=request.user, lab=lab)[:20],
-        "sandbox_notice": sandbox_notice(),
+        "sandbox_notice": operator_warning(request.user),
         "max_upload_mb": settings.LABS_MAX_UPLOAD_BYTES // (1024 * 1024),
+        "import_report": import_report,
     }
     return render(request, "labs/lab_detail.html", context, status=400 if form else 200)
+
+
+def _import_report(version, spec) -> dict:
+    """What the import made of each cell (notes grouped by cell, the notebook's own first) and
+    what validating it in the sandbox found, as stored in the version's validation report."""
+    validation = version.validation or {}
+    grade_ids = {cell.index: cell.grade_id for cell in spec.cells if cell.grade_id}
+    cells: dict = {}
+    for note in validation.get("notes", []):
+        cells.setdefault(note.get("cell"), []).append(note)
+    groups = [
+        {"cell": index, "grade_id": grade_ids.get(index, ""), "notes": notes}
+        for index, notes in sorted(cells.items(), key=lambda item: (item[0] is not None, item[0]))
+    ]
+    scores = validation.get("reference_scores")
+    return {
+        "groups": groups,
+        "validated": scores is not None,
+        "reference_scores": scores or [],
+        "reference_full": bool(scores) and all(s >= spec.auto_max_score for s in scores),
+        "release_score": validation.get("release_score"),
+        "auto_max_score": spec.auto_max_score,
+        "flaky": validation.get("flaky", []),
+        "problems": validation.get("problems", []),
+        "sandbox": validation.get("sandbox", ""),
+    }
 
 
 @require_GET
@@ -106,6 +118,6 @@ def submission_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     submission = selectors.submission_get(user=request.user, pk=pk)
     html = submission.feedback_html or "<p>No feedback yet.</p>"
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    response["Content-Security-Policy"] = FEEDBACK_CSP
+    response["Content-Security-Policy"] = NOTEBOOK_CSP
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response

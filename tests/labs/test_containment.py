@@ -33,9 +33,11 @@ REPO = Path(__file__).resolve().parents[2]
 REFERENCE_NOTEBOOK = REPO / "tests/labs/fixtures/reference_lab/reference_stats.ipynb"
 HIDDEN_TEST_LINE = "assert mean_of([2.5, 3.5]) == 3.0"  # the reference lab's hidden test
 
+# Generous time limits: a cell that should finish does, however loaded the machine (the tests
+# assert outcomes, never durations). Tests of the time limit itself set a short one.
 LIMITS = Limits(
-    cell_timeout=5,
-    total_timeout=60,
+    cell_timeout=60,
+    total_timeout=300,
     memory_mb=1024,
     cpu_seconds=60,
     processes=64,
@@ -191,14 +193,20 @@ def test_python_fork_bomb_stops_at_the_process_limit(sandbox):
 
 
 # The shell returns at once (the bomb runs in the background); its children share the error
-# file. No pipe to wait on: the bombs would hold it open as long as they churn.
+# file. No pipe to wait on: the bombs would hold it open as long as they churn. The cell waits
+# for the first refusal, however slowly a busy machine lets the bomb grow.
 SHELL_FORK_BOMB = """\
 import subprocess, time
 with open("bomb.err", "w") as err:
-    subprocess.run("bomb(){ bomb | bomb & }; bomb", shell=True, stderr=err, timeout=10)
-time.sleep(2)
-with open("bomb.err") as err:
-    print("refused:", "fork" in err.read().lower())
+    subprocess.run("bomb(){ bomb | bomb & }; bomb", shell=True, stderr=err, timeout=30)
+refused = False
+for _ in range(300):
+    with open("bomb.err") as err:
+        refused = "fork" in err.read().lower()
+    if refused:
+        break
+    time.sleep(0.1)
+print("refused:", refused)
 """
 
 
@@ -230,10 +238,10 @@ def test_memory_bomb_raises_memory_error(sandbox):
 
 
 def test_infinite_loop_times_out_and_the_next_cell_runs(sandbox):
-    result = sandbox(["while True:\n    pass", ALIVE], cell_timeout=2)
+    # Short enough for a quick test; the cell after it needs milliseconds of it.
+    result = sandbox(["while True:\n    pass", ALIVE], cell_timeout=5)
     loop = result.cells[0]
     assert loop.status == "timeout"
-    assert 1.5 <= loop.duration < 10
     assert result.limits_hit == ["cell_timeout"]
     assert_alive(result)
 
@@ -349,15 +357,18 @@ def kept_bytes(result: ExecutionResult) -> int:
     return sum(len(json.dumps(o)) for cell in result.cells for o in cell.outputs)
 
 
-def test_output_flood_is_capped(sandbox):
-    """20 MB printed, fast: the run keeps about `output_bytes` of it, and says so."""
+@pytest.mark.parametrize("flush", [True, False], ids=["print-flush", "print"])
+def test_output_flood_is_capped(sandbox, flush):
+    """20 MB printed, fast: the run keeps at most `output_bytes` of it, and says so."""
     cap = LIMITS.output_bytes
-    flood = 'for _ in range(2000):\n    print("x" * 10000, flush=True)\nprint("done")'
+    flood = f'for _ in range(2000):\n    print("x" * 10000, flush={flush})\nprint("done")'
     result = sandbox([flood, ALIVE])
     printed, after = result.cells
-    assert printed.status == "ok"
+    assert printed.status == "ok", printed
     assert "output" in result.limits_hit
-    assert cap // 2 < kept_bytes(result) <= cap + 1_000  # what came before the cap, one note
+    assert kept_bytes(result) <= cap + 1_000  # what came before the cap, one note
+    if flush:  # 10 kB a message: the cap fills to the brim (unflushed, messages are larger)
+        assert cap // 2 < kept_bytes(result)
     assert "[output limit reached: the rest is cut]" in stderr_of(printed)
     assert_alive(result)  # what the cap drops is what does not fit: small outputs still do
 
@@ -372,14 +383,16 @@ def test_output_flood_is_capped(sandbox):
     ],
 )
 def test_endless_output_flood_ends_and_is_capped(sandbox, code):
-    result = sandbox([code, ALIVE], cell_timeout=3)
+    # Whichever way it ended (the time limit, or the memory limit when the kernel buffers faster
+    # than it sends) and however much reached the worker before (that depends on the machine's
+    # load), the run says so, keeps at most the cap, and goes on with the next cell.
+    result = sandbox([code, ALIVE], cell_timeout=5)
     flood = result.cells[0]
     assert (flood.status, flood.ename) in {("error", "MemoryError"), ("timeout", "")}, flood
-    if flood.status == "timeout" and "flush=True" in code:
-        # Flushed, it reaches the worker at once and must meet the cap. Unflushed, how much
-        # the kernel hands over before the timeout depends on the machine's load.
-        assert "output" in result.limits_hit
+    assert ("cell_timeout" in result.limits_hit) == (flood.status == "timeout")
     assert kept_bytes(result) <= LIMITS.output_bytes + 1_000
+    if flood.truncated:  # (a timed-out cell's outputs are not kept: only the report says so)
+        assert "output" in result.limits_hit
     assert_alive(result)
 
 
@@ -494,7 +507,7 @@ def test_filesystem_holds_no_tests_or_solutions(sandbox):
     ]
     assert any(Path(p).exists() for p in host_paths[:3])  # they do exist outside
     code = SEARCH.format(needles=[n.encode().hex() for n in needles], paths=host_paths)
-    result = sandbox([code, ALIVE], cell_timeout=30)
+    result = sandbox([code, ALIVE], cell_timeout=240)  # a walk of the whole filesystem
     search = result.cells[0]
     assert search.status == "ok", search
     report = json.loads(search.text)

@@ -9,7 +9,8 @@ within Python (an object equal to everything, os._exit, sys.exit) need not be, a
 record what the judge does with them.
 
 No database: the spec is loaded and validated (to fill the sealed check's expected value) once
-for the module.
+for the module. Its time limits are then made generous, so that no outcome depends on how
+loaded the machine is: cells that should finish do, by far; only the endless loop times out.
 """
 
 from dataclasses import replace
@@ -51,7 +52,7 @@ def spec():
     assert report["ok"], report
     assert report["sandbox"] == "bubblewrap"
     assert {t.grade_id: t.points for t in spec.tests} == POINTS
-    return spec
+    return replace(spec, settings=replace(spec.settings, cell_timeout=60, total_timeout=300))
 
 
 def grade(spec, answers: dict[str, str]):
@@ -157,6 +158,145 @@ for _name in list(globals()):
         globals()[_name] = lambda a, b: True
 """
 
+# --- the rest of the execution path: each replaced part is seen from outside the kernel ---
+
+# Returns no ExecutionResult: ipykernel's request handler fails and the kernel goes idle
+# without a reply. Every later cell waited out its time limit and the run ended with the
+# checks not run, so the canaries saw nothing (issue 8, item 4).
+RUN_CELL_ASYNC_BREAKS_THE_REPLY = """\
+def mean_of(values):
+    return 0
+
+async def _nothing(*args, **kwargs):
+    return None
+
+get_ipython().run_cell_async = _nothing
+"""
+
+# Only run_cell_async (run_cell calls it), faking success for everything.
+FAKE_RUN_CELL_ASYNC = FAKE_RUN_CELL.replace("_shell.run_cell = _fake_run_cell\n", "")
+
+# ipykernel itself calls run_cell_async directly when should_run_async says so.
+FAKE_SHOULD_RUN_ASYNC = FAKE_RUN_CELL_ASYNC + "_shell.should_run_async = lambda *a, **k: True\n"
+
+# The selective ones below leave the grader's checks alone and keep each test's last line
+# (its token), dropping only the asserts of cells that call the learner's functions.
+TESTS_ONLY = '("mean_of(" in {text} or "scale(" in {text})'
+
+RUN_AST_NODES_DROPS_ASSERTS = f"""\
+import ast
+
+def mean_of(values):
+    return 0
+
+_shell = get_ipython()
+_real_run_ast_nodes = _shell.run_ast_nodes
+
+async def _run_ast_nodes(nodelist, *args, **kwargs):
+    if {TESTS_ONLY.format(text="ast.unparse(ast.Module(nodelist, []))")}:
+        nodelist = [node for node in nodelist if not isinstance(node, ast.Assert)]
+    return await _real_run_ast_nodes(nodelist, *args, **kwargs)
+
+_shell.run_ast_nodes = _run_ast_nodes
+"""
+
+RUN_CODE_SKIPS_TESTS = """\
+def mean_of(values):
+    return 0
+
+_shell = get_ipython()
+_real_run_code = _shell.run_code
+
+async def _run_code(code, *args, **kwargs):
+    if {"mean_of", "scale"} & set(code.co_names):
+        return False  # "no error"
+    return await _real_run_code(code, *args, **kwargs)
+
+_shell.run_code = _run_code
+"""
+
+TRANSFORM_CELL_BLANKS_TESTS = f"""\
+def mean_of(values):
+    return 0
+
+_shell = get_ipython()
+_real_transform_cell = _shell.transform_cell
+
+def _transform_cell(cell):
+    return "pass\\n" if {TESTS_ONLY.format(text="cell")} else _real_transform_cell(cell)
+
+_shell.transform_cell = _transform_cell
+"""
+
+AST_TRANSFORMER_DROPS_ASSERTS = f"""\
+import ast
+
+def mean_of(values):
+    return 0
+
+class _DropAsserts(ast.NodeTransformer):
+    def visit_Module(self, node):
+        if {TESTS_ONLY.format(text="ast.unparse(node)")}:
+            node.body = [n for n in node.body if not isinstance(n, ast.Assert)]
+        return node
+
+get_ipython().ast_transformers.append(_DropAsserts())
+"""
+
+TRANSFORMER_DROPS_ASSERT_LINES = f"""\
+def mean_of(values):
+    return 0
+
+def _drop_asserts(lines):
+    if {TESTS_ONLY.format(text='"".join(lines)')}:
+        return [line for line in lines if not line.startswith("assert ")]
+    return lines
+
+get_ipython().input_transformers_post.append(_drop_asserts)
+"""
+
+SILENCE_TRACEBACKS_INSIDE = SILENCE_TRACEBACKS.replace(".showtraceback", "._showtraceback")
+
+HIDE_LAST_EXPRESSIONS = """\
+def mean_of(values):
+    return 0
+
+get_ipython().ast_node_interactivity = "none"
+"""
+
+# Before each test runs, make the grader's equality helper agree (the canaries are spared).
+PRE_RUN_CELL_HOOK = f"""\
+def mean_of(values):
+    return 0
+
+def _before_each_cell(info):
+    if {TESTS_ONLY.format(text="info.raw_cell")}:
+        for name in list(globals()):
+            if name.startswith("_cv_eq_") and not name.endswith(("_ran", "_value")):
+                globals()[name] = lambda a, b: True
+
+get_ipython().events.register("pre_run_cell", _before_each_cell)
+"""
+
+# Jumps over the assert lines of the tests (a trace function may set f_lineno).
+SETTRACE_SKIPS_ASSERTS = """\
+import linecache, sys
+
+def mean_of(values):
+    return 0
+
+def _lines(frame, event, arg):
+    line = linecache.getline(frame.f_code.co_filename, frame.f_lineno)
+    if event == "line" and line.startswith("assert ") and "mean_of(" in line:
+        try:
+            frame.f_lineno += 1
+        except ValueError:
+            pass
+    return _lines
+
+sys.settrace(lambda frame, event, arg: _lines if frame.f_code.co_name == "<module>" else None)
+"""
+
 # With the tests that pass in the kernel all the same: the judge marks them passed, and only
 # the flag (which withholds all automatic credit) keeps them from scoring. Every other cheat
 # fails its tests on the judge's own terms: the kernel's reply, or the token a test hands back
@@ -170,7 +310,22 @@ KERNEL_CHEATS = [
     pytest.param(FAKE_RUN_CELL_FOR_TESTS, set(), id="run_cell-tests-only"),
     pytest.param(PATCH_ISCLOSE_AND_ASSERTIONERROR, set(), id="isclose-and-AssertionError"),
     pytest.param(PATCH_EQUALITY_HELPER, {"test_mean_of", "test_scale"}, id="equality-helper"),
-]
+    pytest.param(RUN_CELL_ASYNC_BREAKS_THE_REPLY, set(), id="run_cell_async-no-reply"),
+    pytest.param(FAKE_RUN_CELL_ASYNC, set(), id="run_cell_async"),
+    pytest.param(FAKE_SHOULD_RUN_ASYNC, set(), id="should_run_async"),
+    pytest.param(RUN_AST_NODES_DROPS_ASSERTS, {"test_mean_of", "test_scale"},
+                 id="run_ast_nodes-drops-asserts"),
+    pytest.param(RUN_CODE_SKIPS_TESTS, {"test_mean_of", "test_scale"}, id="run_code-skips-tests"),
+    pytest.param(TRANSFORM_CELL_BLANKS_TESTS, set(), id="transform_cell-blanks-tests"),
+    pytest.param(AST_TRANSFORMER_DROPS_ASSERTS, {"test_mean_of", "test_scale"},
+                 id="ast_transformer-drops-asserts"),
+    pytest.param(TRANSFORMER_DROPS_ASSERT_LINES, {"test_mean_of", "test_scale"},
+                 id="transformer-drops-assert-lines"),
+    pytest.param(SILENCE_TRACEBACKS_INSIDE, set(), id="_showtraceback"),
+    pytest.param(HIDE_LAST_EXPRESSIONS, set(), id="ast_node_interactivity"),
+    pytest.param(PRE_RUN_CELL_HOOK, {"test_mean_of", "test_scale"}, id="pre_run_cell-hook"),
+    pytest.param(SETTRACE_SKIPS_ASSERTS, set(), id="settrace"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("cheat", "passed_in_kernel"), KERNEL_CHEATS)
@@ -346,6 +501,28 @@ for i in range(3_000):
 """
 )
 
+# What notebooks commonly do to their own kernel: none of it is tampering.
+NOTEBOOK_HABITS = (
+    CORRECT["mean_of"]
+    + """
+
+from IPython.core.interactiveshell import InteractiveShell
+InteractiveShell.ast_node_interactivity = "all"
+%load_ext autoreload
+%autoreload 2
+import pandas as pd
+frame = pd.DataFrame({"a": [1, 2, 3]})
+frame.describe()
+try:
+    import matplotlib.pyplot as plt
+except ImportError:  # not every kernel environment has it
+    plt = None
+if plt is not None:
+    plt.plot([1, 2, 3])
+    plt.show()
+"""
+)
+
 # A beginner's infinite loop that prints: it times out and floods the output, nothing more.
 ENDLESS_PRINTING = """\
 def mean_of(values):
@@ -364,7 +541,8 @@ def mean_of(values):
                      id="partial"),
         pytest.param({}, NOTHING, 3, id="release"),
         # The tests' sealed values and the grader's checks still get through.
-        pytest.param({**CORRECT, "mean_of": CHATTY}, POINTS, 2, id="prints-past-the-cap"),
+        pytest.param({**CORRECT, "mean_of": CHATTY}, POINTS, 3, id="prints-past-the-cap"),
+        pytest.param({**CORRECT, "mean_of": NOTEBOOK_HABITS}, POINTS, 3, id="notebook-habits"),
     ],
 )  # fmt: skip
 def test_honest_submissions_are_never_flagged(spec, answers, expected, runs):
@@ -379,7 +557,8 @@ def test_honest_submissions_are_never_flagged(spec, answers, expected, runs):
 @pytest.mark.parametrize("flush", [True, False])
 def test_an_endless_printing_loop_is_a_mistake_not_tampering(spec, flush):
     """It times out and fills the output budget; the checks after it must not read as tampered."""
-    quick = replace(spec, settings=replace(spec.settings, cell_timeout=3))
+    # The loop's limit; the trivial cells after it need milliseconds of it, even on a busy machine.
+    quick = replace(spec, settings=replace(spec.settings, cell_timeout=5))
     answer = ENDLESS_PRINTING if flush else ENDLESS_PRINTING.replace(", flush=True", "")
     result = grade(quick, {**CORRECT, "mean_of": answer})
     assert result.flags == [], result.tamper
