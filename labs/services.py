@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.models import Person
 from labs import executor, judge
 from labs.feedback import render_feedback
-from labs.format import build_release, load_lab
+from labs.format import build_release, load_lab, load_labs
 from labs.models import Lab, LabVersion, Submission, SubmissionStatus
 from labs.spec import LabSpec, SpecCell
 from labs.uploads import UploadError, parse_upload
@@ -45,7 +45,9 @@ def grading_run(*, spec: LabSpec, answers: dict, use_reference: bool = False) ->
     limits = judge.limits_for(spec, output_bytes=settings.LABS_MAX_OUTPUT_BYTES)
     # The grader's own cells (tests, canaries, preamble) stay out of the kernel's history.
     unrecorded = frozenset(i for i, c in enumerate(plan.cells) if c.role != "answer")
-    execution = executor.execute([c.code for c in plan.cells], limits, unrecorded=unrecorded)
+    execution = executor.execute(
+        [c.code for c in plan.cells], limits, unrecorded=unrecorded, probe=plan.probe
+    )
     return Graded(grade=judge.judge(spec, plan, execution), execution=execution, plan=plan)
 
 
@@ -54,13 +56,31 @@ def grading_run(*, spec: LabSpec, answers: dict, use_reference: bool = False) ->
 
 def lab_import(*, path: Path, fmt: str = "auto", user=None, force: bool = False) -> LabVersion:
     """Parse, validate and store a lab version; the same content twice gives the same version."""
-    spec = load_lab(Path(path), fmt=fmt)
+    return lab_import_spec(spec=load_lab(Path(path), fmt=fmt), user=user, force=force)
+
+
+def lab_import_all(
+    *, path: Path, fmt: str = "auto", user=None, force: bool = False
+) -> list[LabVersion]:
+    """Import every lab at `path`: a notebook, an assignment folder or an nbgrader course.
+
+    Every notebook is parsed before any is stored, so that a course with one broken notebook
+    imports nothing and the author sees every problem at once.
+    """
+    specs = load_labs(Path(path), fmt=fmt)
+    return [lab_import_spec(spec=spec, user=user, force=force) for spec in specs]
+
+
+def lab_import_spec(*, spec: LabSpec, user=None, force: bool = False) -> LabVersion:
     source_hash = spec.content_hash()
     known = LabVersion.objects.filter(
         lab__slug=spec.settings.slug, validation__source_hash=source_hash
     ).first()
     if known is not None and not force:
-        return known  # the same source was imported and validated before
+        # The same notebook was imported and validated before; its settings may have changed.
+        stored = known.get_spec()
+        spec = dataclasses.replace(stored, settings=spec.settings, notes=spec.notes)
+        return lab_store(spec=spec, report=known.validation, user=user)
     spec, report = lab_validate(spec=spec)
     report["source_hash"] = source_hash
     if not report["ok"] and not force:
@@ -105,8 +125,13 @@ def lab_validate(*, spec: LabSpec) -> tuple[LabSpec, dict]:
         "flaky": flaky,
         "sandbox": release.execution.sandbox,
         "seconds": round(sum(r.execution.duration for r in [*reference_runs, release]), 2),
+        "notes": _report_notes(spec),
     }
     return spec, report
+
+
+def _report_notes(spec: LabSpec) -> list[dict]:
+    return [{"cell": n.index, "kind": n.kind, "message": n.message} for n in spec.notes]
 
 
 def _flaky_tests(runs: list[Graded]) -> list[str]:
@@ -161,6 +186,14 @@ def lab_store(*, spec: LabSpec, report: dict, user=None) -> LabVersion:
             validation=report,
             created_by=user,
         )
+    elif version.spec.get("settings") != spec.to_dict()["settings"]:
+        # Settings are the lab's, not the notebook's (see LabSpec.content_hash): the version of
+        # this notebook takes the settings given now, and keeps its number; the import report
+        # says what the new settings changed (a slug from the file name no longer, say).
+        version.spec = {**version.spec, "settings": spec.to_dict()["settings"]}
+        version.release = build_release(spec)
+        version.validation = {**version.validation, "notes": _report_notes(spec)}
+        version.save(update_fields=["spec", "release", "validation"])
     lab.current_version = version
     lab.save()
     return version

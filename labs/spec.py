@@ -63,6 +63,7 @@ class SpecCell:
     success_message: str = ""
     failure_message: str = ""
     metadata: dict = field(default_factory=dict)  # nbgrader metadata to carry into the release
+    question: str = ""  # Otter: the question a test belongs to (all_or_nothing scores by it)
 
     @property
     def graded(self) -> bool:
@@ -84,11 +85,34 @@ class LabSettings:
 
 
 @dataclass(frozen=True)
+class ImportNote:
+    """One line of the import report: what became of a cell (or the notebook) and why.
+
+    `kind` is "translated" (read into Cultivate's model), "ignored" (dropped, with the reason) or
+    "differs" (Cultivate cannot do what the source tool does, in words).
+    """
+
+    index: int | None
+    kind: Literal["translated", "ignored", "differs"]
+    message: str
+
+    def __str__(self) -> str:
+        where = "notebook" if self.index is None else f"cell {self.index}"
+        return f"{where}: {self.kind}: {self.message}"
+
+
+@dataclass(frozen=True)
 class LabSpec:
     settings: LabSettings
     cells: tuple[SpecCell, ...]
     source_format: str = "native"  # native | nbgrader | otter
     notebook_metadata: dict = field(default_factory=dict)  # kernelspec, language_info
+    # Otter: numpy and random are seeded with this before every cell of a grading run, or, with
+    # `seed_variable`, that variable is set to it (Otter's two ways of seeding).
+    seed: int | None = None
+    seed_variable: str = ""
+    all_or_nothing: tuple[str, ...] = ()  # questions worth nothing unless every test passes
+    notes: tuple[ImportNote, ...] = ()  # the import report; not part of the content
 
     @property
     def tests(self) -> tuple[SpecCell, ...]:
@@ -122,10 +146,23 @@ class LabSpec:
             cells=tuple(cells),
             source_format=data.get("source_format", "native"),
             notebook_metadata=data.get("notebook_metadata", {}),
+            seed=data.get("seed"),
+            seed_variable=data.get("seed_variable", ""),
+            all_or_nothing=tuple(data.get("all_or_nothing", ())),
+            notes=tuple(ImportNote(**n) for n in data.get("notes", ())),
         )
 
     def content_hash(self) -> str:
-        canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), default=str)
+        """What identifies a version: what the notebook holds and how it is graded.
+
+        The lab's settings (title, skills, limits, slug) are left out: they belong to the lab,
+        so that settings added beside a notebook later do not make a new version of the same
+        notebook. The import report is left out too: it describes the content, it is not it.
+        """
+        content = self.to_dict()
+        for key in ("settings", "notes"):
+            content.pop(key)
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -10,7 +10,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from typing import Any
 
-from labs.spec import REVIEW_POLICIES, CellError, LabFormatError, LabSettings, SpecCell
+from labs.spec import (
+    REVIEW_POLICIES,
+    CellError,
+    ImportNote,
+    LabFormatError,
+    LabSettings,
+    SpecCell,
+)
 
 # nbgrader's own rule for grade ids; Cultivate also uses them in URLs and feedback.
 GRADE_ID_RE = re.compile(r"[A-Za-z0-9_-]+")
@@ -148,3 +155,19 @@ def _slug_problems(slug: Any) -> list[str]:
 
 def _is_int_at_least(value: Any, minimum: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def settings_notes(
+    layers: list[Mapping[str, Any]], settings: LabSettings | None
+) -> list[ImportNote]:
+    """Where the slug came from when no settings gave one, for the import report."""
+    if settings is None or any(layer.get("slug") for layer in layers[1:]):
+        return []
+    return [
+        ImportNote(
+            None,
+            "translated",
+            f"no lab settings: slug {settings.slug!r} from the folder and file names, title "
+            f"{settings.title!r}, every other setting its default",
+        )
+    ]

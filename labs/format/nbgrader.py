@@ -23,8 +23,9 @@ from labs.format.common import (
     no_graded_cell_errors,
     plain_json,
     raise_if_errors,
+    settings_notes,
 )
-from labs.spec import CellError, Comparison, LabSpec, Role, SealedCheck, SpecCell
+from labs.spec import CellError, Comparison, ImportNote, LabSpec, Role, SealedCheck, SpecCell
 
 SOURCE_FORMATS = ("native", "nbgrader")
 SCHEMA_VERSION = 3
@@ -74,31 +75,41 @@ def parse_nbgrader(
     *,
     settings: dict | None = None,
     source_format: str = "native",
+    defaults: Mapping[str, str] | None = None,
 ) -> LabSpec:
     """Read a native (or plain nbgrader) notebook into a LabSpec.
 
     `settings` (from a file beside the notebook) wins over the notebook's `metadata.cultivate`;
-    with `source_format="nbgrader"` only `settings` is read. Raises LabFormatError listing every
-    problem found.
+    with `source_format="nbgrader"` only `settings` is read. `defaults` gives the slug and title
+    a notebook without settings gets (from its folder and file names). Cells in nbgrader's
+    schema versions 0 to 2 are upgraded first, as `nbgrader update` would. Raises
+    LabFormatError listing every problem found.
     """
     if source_format not in SOURCE_FORMATS:
         raise ValueError(f"source_format must be one of {SOURCE_FORMATS}, not {source_format!r}")
     cells: list[SpecCell] = []
     errors: list[CellError] = []
+    notes: list[ImportNote] = []
     for index, cell in enumerate(nb.get("cells", [])):
+        cell, upgrade_notes = upgrade_cell(index, cell)
         spec_cell, cell_errors = _parse_cell(index, cell)
         cells.append(spec_cell)
         errors += cell_errors
+        notes += upgrade_notes + _cell_notes(spec_cell)
     errors += duplicate_grade_id_errors(cells)
     errors += no_graded_cell_errors(cells)
+    defaults = defaults or {}
     layers, layer_errors = _settings_layers(nb, settings, source_format)
-    lab_settings, settings_errors = build_settings(layers, default_title=first_heading(cells))
+    layers.insert(0, {"slug": defaults["slug"]} if defaults.get("slug") else {})
+    title = first_heading(cells) or defaults.get("title", "")
+    lab_settings, settings_errors = build_settings(layers, default_title=title)
     raise_if_errors(errors + layer_errors + settings_errors)
     return LabSpec(
         settings=lab_settings,
         cells=tuple(cells),
         source_format=source_format,
         notebook_metadata=kernel_metadata(nb),
+        notes=(*settings_notes(layers, lab_settings), *notes),
     )
 
 
@@ -110,6 +121,93 @@ def _settings_layers(
     if not isinstance(in_notebook, Mapping):
         return [settings or {}], [CellError(None, "settings: metadata.cultivate must be a mapping")]
     return [in_notebook, settings or {}], []
+
+
+ROLE_NOTES = {
+    "answer": "an autograded answer: the learner's code runs in its place",
+    "manual": "an answer graded by a person ({points:g} points)",
+    "test": "a test cell ({points:g} points if it runs without an error)",
+    "task": "a task graded by a person ({points:g} points)",
+    "locked": "read-only: the grader runs the author's version",
+}
+
+
+# The keys each older schema allows; `nbgrader update` drops any other when it upgrades a cell.
+OLD_SCHEMA_KEYS = {
+    0: NBGRADER_KEYS - {"cell_type", "task"},
+    1: NBGRADER_KEYS - {"cell_type", "task"},
+    2: NBGRADER_KEYS - {"task"},
+}
+
+
+def upgrade_cell(index: int, cell: Mapping[str, Any]) -> tuple[Mapping[str, Any], list[ImportNote]]:
+    """A cell in nbgrader's schema version 0, 1 or 2, upgraded to version 3 as `nbgrader update`
+    does it (nbgrader 0.9's upgrade rules); other cells as they are.
+
+    A missing schema_version means version 0. Upgrading: missing flags become false; a cell
+    with no flag set loses its nbgrader metadata; a grade cell's points become a number >= 0
+    (0 when missing or empty); other cells lose their points; a cell with a checksum but no
+    cell_type gets its own type; keys the older schema did not know are dropped.
+    """
+    meta = cell.get("metadata", {}).get("nbgrader")
+    if not isinstance(meta, Mapping):
+        return cell, []
+    version = meta.get("schema_version", 0)
+    if version not in OLD_SCHEMA_KEYS or isinstance(version, bool):
+        return cell, []  # version 3 as it is; anything else is refused with the reason
+    upgraded = dict(meta)
+    for flag in ("grade", "solution", "locked"):
+        upgraded.setdefault(flag, False)
+    dropped = sorted(set(upgraded) - OLD_SCHEMA_KEYS[version] - {"grade", "solution", "locked"})
+    metadata = dict(cell.get("metadata", {}))
+    if not (upgraded["grade"] or upgraded["solution"] or upgraded["locked"]):
+        metadata.pop("nbgrader")
+        note = (
+            f"nbgrader schema version {version}: no grade, solution or locked flag, so a plain cell"
+        )
+        return {**cell, "metadata": metadata}, [ImportNote(index, "translated", note)]
+    problem = _upgrade_points(upgraded)
+    if problem:
+        return cell, []  # left as it is: the version 3 check names the problem
+    if "checksum" in upgraded and "cell_type" not in upgraded:
+        upgraded["cell_type"] = cell.get("cell_type", "code")
+    for key in dropped:
+        upgraded.pop(key)
+    upgraded["schema_version"] = SCHEMA_VERSION
+    metadata["nbgrader"] = upgraded
+    message = (
+        f"nbgrader schema version {version} upgraded to {SCHEMA_VERSION}, as `nbgrader update` does"
+    )
+    notes = [ImportNote(index, "translated", message)]
+    if dropped:
+        why = f"keys that schema version {version} does not define: {', '.join(dropped)}"
+        notes.append(ImportNote(index, "ignored", why))
+    return {**cell, "metadata": metadata}, notes
+
+
+def _upgrade_points(meta: dict) -> bool:
+    """nbgrader's points rules for an upgraded cell; True when the points cannot be read."""
+    if not meta["grade"]:
+        meta.pop("points", None)
+        return False
+    points = meta.get("points", 0.0)
+    if points == "" or points is None:
+        points = 0.0
+    try:
+        points = float(points)
+    except (TypeError, ValueError):
+        return True
+    meta["points"] = max(points, 0.0)
+    return False
+
+
+def _cell_notes(cell: SpecCell) -> list[ImportNote]:
+    if cell.role not in ROLE_NOTES:
+        return []
+    message = f"{cell.grade_id}: " + ROLE_NOTES[cell.role].format(points=cell.points)
+    if cell.has_hidden_part:
+        message += "; its hidden tests run only when grading"
+    return [ImportNote(cell.index, "translated", message)]
 
 
 def _parse_cell(index: int, cell: Mapping[str, Any]) -> tuple[SpecCell, list[CellError]]:
@@ -179,8 +277,9 @@ def _schema_problems(meta: Mapping[str, Any]) -> list[str]:
         return []
     found = "no schema_version" if version is None else f"schema_version {version!r}"
     return [
-        f"nbgrader metadata has {found}; Cultivate reads schema version 3 only. "
-        "Upgrade the notebook with `nbgrader update <notebook>` and import it again"
+        f"nbgrader metadata has {found}; Cultivate reads nbgrader's schema versions 0 to 3 "
+        "(whole numbers; versions before 3 are upgraded as `nbgrader update` does), and "
+        "nbgrader 0.9 writes version 3"
     ]
 
 

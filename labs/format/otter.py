@@ -27,9 +27,10 @@ from labs.format.common import (
     kernel_metadata,
     no_graded_cell_errors,
     raise_if_errors,
+    settings_notes,
     slugify,
 )
-from labs.spec import CellError, LabSpec, SealedCheck, SpecCell
+from labs.spec import CellError, ImportNote, LabSpec, SealedCheck, SpecCell
 
 BLOCK_RE = re.compile(r"#\s*(?P<edge>begin|end)\s+(?P<kind>question|solution|tests|prompt)\b", re.I)
 CONFIG_RE = re.compile(r"#\s*assignment\s+config\b", re.I)
@@ -39,6 +40,36 @@ FENCE_OPEN, FENCE_CLOSE = "```otter", "```"
 MANUAL_PROMPT = "_Type your answer here, replacing this text._"
 OUTPUT_CHECK = SealedCheck(name="output", compare="output", expected_from_reference=True)
 TEST_CONFIG_KEYS = frozenset(("hidden", "points", "success_message", "failure_message"))
+QUESTION_KEYS = frozenset(("name", "points", "manual", "all_or_nothing", "check_cell", "export"))
+# Otter 7's assignment-config keys that Cultivate reads, and why the others do not apply.
+USED_ASSIGNMENT_KEYS = ("name", "seed", "generate", "tests")
+UNUSED_ASSIGNMENT_KEYS = {
+    "config_file": "settings come from the notebook or a lab.toml beside it",
+    "requirements": "the kernel environment is labs/kernel-requirements.txt, for every lab",
+    "overwrite_requirements": "the kernel environment is labs/kernel-requirements.txt",
+    "environment": "the kernel environment is labs/kernel-requirements.txt",
+    "run_tests": "the import always runs the reference solution and the release in the sandbox",
+    "solutions_pdf": "Cultivate makes no PDFs",
+    "template_pdf": "Cultivate makes no PDFs",
+    "init_cell": "learners submit the notebook; there is no Otter grader to initialise",
+    "check_all_cell": "tests run when the learner submits",
+    "export_cell": "learners upload the notebook itself; there is no export zip or PDF",
+    "save_environment": "grading runs the notebook; no environment is serialized",
+    "ignore_modules": "grading runs the notebook; no environment is serialized",
+    "files": "Cultivate does not ship extra files with a lab yet",
+    "autograder_files": "Cultivate does not ship extra files with a lab yet",
+    "student_files": "Cultivate does not ship extra files with a lab yet",
+    "plugins": "Otter plugins do not run in Cultivate",
+    "show_question_points": "the release shows each test's points in its metadata",
+    "runs_on": "grading runs in Cultivate's sandbox",
+    "python_version": "the kernel environment's Python is used",
+    "channel_priority_strict": "no conda environment is built",
+    "strip_solutions_from_all_cells": "solution markers are read in every cell",
+    "suppress_no_tests_warning": "the import report lists every question",
+    "variables": "grading runs the notebook; no environment is serialized",
+}
+# Keys of `generate` (Otter's autograder config) Cultivate reads; the others concern Gradescope.
+USED_GENERATE_KEYS = ("seed", "seed_variable")
 
 # Markers inside code cells (otter's solution syntax, after jAssign).
 SOLUTION_SUFFIX = re.compile(r"#\s*SOLUTION\s*$")
@@ -75,6 +106,7 @@ class _Question:
     index: int
     points: Any
     manual: bool
+    all_or_nothing: bool = False
     answers: int = 0
     tests: int = 0
     graded: list[tuple[int, float | None]] = field(default_factory=list)  # (position, points)
@@ -90,12 +122,17 @@ def is_otter_notebook(nb: Mapping[str, Any]) -> bool:
     return False
 
 
-def parse_otter(nb: nbformat.NotebookNode, *, settings: dict | None = None) -> LabSpec:
+def parse_otter(
+    nb: nbformat.NotebookNode,
+    *,
+    settings: dict | None = None,
+    defaults: Mapping[str, str] | None = None,
+) -> LabSpec:
     """Read an Otter-Grader v1 master notebook into a LabSpec.
 
-    The lab's slug and title default to the assignment config's `name`; the notebook's
-    `metadata.cultivate` and then `settings` override them. Raises LabFormatError listing every
-    problem found.
+    The lab's slug and title default to the assignment config's `name` (else `defaults`, from
+    the file's name); the notebook's `metadata.cultivate` and then `settings` override them.
+    Raises LabFormatError listing every problem found.
     """
     reader = _Reader()
     for index, cell in enumerate(nb.get("cells", [])):
@@ -104,19 +141,46 @@ def parse_otter(nb: nbformat.NotebookNode, *, settings: dict | None = None) -> L
     reader.finish()
     errors = reader.errors + duplicate_grade_id_errors(reader.cells)
     errors += no_graded_cell_errors(reader.cells)
+    defaults = defaults or {}
     name = reader.assignment.get("name")
-    defaults = {"slug": slugify(str(name))} if name else {}
+    layers = [{"slug": defaults["slug"]} if defaults.get("slug") else {}]
+    layers.append({"slug": slugify(str(name))} if name else {})
     in_notebook = nb.get("metadata", {}).get("cultivate", {})
-    layers = [defaults, in_notebook if isinstance(in_notebook, Mapping) else {}, settings or {}]
-    title = first_heading(reader.cells) or (str(name) if name else "")
+    layers += [in_notebook if isinstance(in_notebook, Mapping) else {}, settings or {}]
+    title = first_heading(reader.cells) or (str(name) if name else defaults.get("title", ""))
     lab_settings, settings_errors = build_settings(layers, default_title=title)
     raise_if_errors(errors + settings_errors)
+    seed, seed_variable = reader.seed
+    cells, seed_notes = _with_student_seed(reader.cells, seed_variable, reader.student_seed)
     return LabSpec(
         settings=lab_settings,
-        cells=tuple(reader.cells),
+        cells=tuple(cells),
         source_format="otter",
         notebook_metadata=kernel_metadata(nb),
+        seed=seed,
+        seed_variable=seed_variable,
+        all_or_nothing=tuple(reader.all_or_nothing),
+        notes=(*settings_notes(layers, lab_settings), *reader.notes, *seed_notes),
     )
+
+
+def _with_student_seed(
+    cells: list[SpecCell], variable: str, value: Any
+) -> tuple[list[SpecCell], list[ImportNote]]:
+    """With a seed variable, the learner's copy assigns it the student value (as Otter's does)."""
+    if not variable or value is None:
+        return cells, []
+    assignment = re.compile(rf"^(\s*){re.escape(variable)}\s*=(?!=).*$", re.M)
+    line = f"{variable} = {value!r}"
+    seeded, notes = [], []
+    for cell in cells:
+        if cell.cell_type == "code" and assignment.search(cell.release_source):
+            release = assignment.sub(lambda m: m.group(1) + line, cell.release_source)
+            cell = replace(cell, release_source=release)
+            message = f"the learner's copy sets `{line}` (Otter's student value)"
+            notes.append(ImportNote(cell.index, "translated", message))
+        seeded.append(cell)
+    return seeded, notes
 
 
 class _Reader:
@@ -130,6 +194,14 @@ class _Reader:
         self.block: tuple[str, int] | None = None  # (kind, index of its BEGIN cell)
         self.names: set[str] = set()
         self.seen_config = False
+        self.notes: list[ImportNote] = []
+        self.seed: tuple[int | None, str] = (None, "")
+        self.student_seed: Any = None
+        self.ok_format = True
+        self.all_or_nothing: list[str] = []
+
+    def note(self, index: int | None, kind: str, message: str) -> None:
+        self.notes.append(ImportNote(index, kind, message))
 
     def error(self, index: int, message: str, grade_id: str | None = None) -> None:
         self.errors.append(CellError(index, message, grade_id))
@@ -159,6 +231,62 @@ class _Reader:
         self.seen_config = True
         config = self._yaml(item)
         self.assignment = config if isinstance(config, dict) else {}
+        for key in self.assignment:
+            if key in UNUSED_ASSIGNMENT_KEYS:
+                why = UNUSED_ASSIGNMENT_KEYS[key]
+                self.note(item.index, "ignored", f"assignment config {key!r}: {why}")
+            elif key not in USED_ASSIGNMENT_KEYS:
+                self.note(item.index, "ignored", f"assignment config {key!r}: not an Otter key")
+        self._tests_config(item)
+        self._seed_config(item)
+
+    def _tests_config(self, item: _Item) -> None:
+        tests = self.assignment.get("tests")
+        if not isinstance(tests, dict):
+            return
+        self.ok_format = tests.get("ok_format", True) is not False
+        if not self.ok_format:
+            self.note(
+                item.index,
+                "translated",
+                "exception-format tests: each test cell's function is called with the "
+                "notebook's values of its parameters, as Otter calls it",
+            )
+            self.note(
+                item.index,
+                "differs",
+                "a test function runs in the notebook's namespace: names it uses without "
+                "taking them as parameters resolve there, where Otter's test file would fail",
+            )
+        for key in sorted(set(tests) - {"ok_format"}):
+            self.note(item.index, "ignored", f"tests {key!r}: Cultivate keeps tests with the lab")
+
+    def _seed_config(self, item: _Item) -> None:
+        """Otter's seeding: `seed: {variable, autograder_value, student_value}`, or
+        `generate: {seed, seed_variable}` (a seed variable takes the autograder value)."""
+        seed = self.assignment.get("seed")
+        generate = self.assignment.get("generate")
+        generate = generate if isinstance(generate, dict) else {}
+        if isinstance(seed, dict) and seed.get("variable"):
+            value, variable = seed.get("autograder_value"), str(seed["variable"])
+            self.student_seed = seed.get("student_value")
+        else:
+            value, variable = generate.get("seed"), str(generate.get("seed_variable") or "")
+        for key in sorted(set(generate) - set(USED_GENERATE_KEYS)):
+            why = "it configures Otter's Gradescope autograder"
+            self.note(item.index, "ignored", f"generate {key!r}: {why}")
+        if value is None:
+            return
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.error(item.index, f"the assignment seed must be a whole number, not {value!r}")
+            return
+        self.seed = (value, variable)
+        how = (
+            f"{variable} is set to {value}"
+            if variable
+            else f"numpy and random are seeded with {value}"
+        )
+        self.note(item.index, "translated", f"seed: {how} before every cell when grading")
 
     def _boundary(self, item: _Item, edge: str, kind: str) -> None:
         if kind == "question":
@@ -180,7 +308,24 @@ class _Reader:
             index=item.index,
             points=self._question_points(item, config.get("points")),
             manual=config.get("manual") is True,
+            all_or_nothing=config.get("all_or_nothing") is True,
         )
+        self._question_notes(item, config)
+
+    def _question_notes(self, item: _Item, config: dict) -> None:
+        name = self.question.name
+        if self.question.all_or_nothing:
+            self.all_or_nothing.append(name)
+            message = f"question {name!r}: all or nothing (0 points unless every test passes)"
+            self.note(item.index, "translated", message)
+        if "check_cell" in config:
+            why = "learners see the visible tests as cells and their results on submitting"
+            self.note(item.index, "ignored", f"question {name!r}: check_cell: {why}")
+        if config.get("export"):
+            why = "Cultivate makes no PDF; the notebook itself is submitted"
+            self.note(item.index, "ignored", f"question {name!r}: export: {why}")
+        for key in sorted(set(config) - QUESTION_KEYS):
+            self.note(item.index, "ignored", f"question {name!r}: {key!r} is not an Otter key")
 
     def _question_name(self, item: _Item, name: Any) -> str:
         if not isinstance(name, str) or not name.strip():
@@ -208,7 +353,7 @@ class _Reader:
             self.error(item.index, "# END QUESTION without # BEGIN QUESTION")
             return
         self._close_open_block()
-        self._close_question()
+        self._close_question(item.index)
 
     def _begin_block(self, item: _Item, kind: str) -> None:
         if self.question is None:
@@ -231,10 +376,10 @@ class _Reader:
             self.error(index, f"# BEGIN {kind.upper()} has no # END {kind.upper()}")
             self.block = None
 
-    def _close_question(self) -> None:
+    def _close_question(self, end_index: int | None = None) -> None:
         question, self.question = self.question, None
         if question.manual and question.answers == 0:
-            self.error(question.index, f"manual question {question.name!r} has no solution")
+            self._prompt_only(question, question.index if end_index is None else end_index)
         explicit = [points for _, points in question.graded]
         unit = "answer cells" if question.manual else "test cases"
         resolved, problem = resolve_points(question.points, explicit, unit=unit)
@@ -243,6 +388,27 @@ class _Reader:
             return
         for (position, _), points in zip(question.graded, resolved, strict=True):
             self.cells[position] = replace(self.cells[position], points=points)
+
+    def _prompt_only(self, question: _Question, index: int) -> None:
+        """A manual question that is only a prompt: Otter shows it and a person grades the work.
+        The learner gets a written-answer cell after the prompt, graded by hand."""
+        question.graded.append((len(self.cells), None))
+        self.cells.append(
+            SpecCell(
+                index=index,
+                cell_type="markdown",
+                role="manual",
+                source=MANUAL_PROMPT,
+                release_source=MANUAL_PROMPT,
+                grade_id=question.name,
+                title=question.name,
+            )
+        )
+        message = (
+            f"question {question.name!r}: a prompt only, graded by a person; the learner "
+            "answers in a written-answer cell added after it"
+        )
+        self.note(index, "translated", message)
 
     def _yaml(self, item: _Item) -> Any:
         try:
@@ -254,9 +420,15 @@ class _Reader:
     # Content cells
 
     def _content(self, item: _Item) -> None:
-        source, problems = remove_ignored(item.source.split("\n"))
+        lines = item.source.split("\n")
+        source, problems = remove_ignored(lines)
         for problem in problems:
             self.error(item.index, problem)
+        if len(source) < len(lines) and not problems:
+            why = "removed from both versions, as Otter removes them from what it grades"
+            self.note(
+                item.index, "ignored", f"{len(lines) - len(source)} `# IGNORE` line(s): {why}"
+            )
         item = replace(item, source="\n".join(source))
         kind = self.block[0] if self.block else None
         if self.question is None and kind is not None:
@@ -280,6 +452,10 @@ class _Reader:
             source_text, release_text = item.source, MANUAL_PROMPT
         for problem in problems:
             self.error(item.index, problem, grade_id)
+        role = "a manual answer" if question.manual else "an autograded answer"
+        self.note(
+            item.index, "translated", f"{grade_id}: {role} (solution replaced in the release)"
+        )
         if question.manual:
             question.graded.append((len(self.cells), None))
         self.cells.append(
@@ -301,10 +477,21 @@ class _Reader:
             return
         question.tests += 1
         grade_id = f"{question.name}-test-{question.tests}"
-        test, problems = read_test(item.source)
+        test, problems, ignored = read_test(item.source)
+        if not self.ok_format and not problems:
+            code, problems = exception_test(test.code)
+            test = replace(test, code=code)
         for problem in problems:
             self.error(item.index, problem, grade_id)
+        for key in ignored:
+            self.note(
+                item.index, "ignored", f"{grade_id}: test config key {key!r} (Otter ignores it)"
+            )
         question.graded.append((len(self.cells), test.points))
+        output_check = self.ok_format and not has_assert(test.code)
+        judged = "by its output, as Otter's doctest" if output_check else "by errors"
+        visibility = "hidden" if test.hidden else "visible"
+        self.note(item.index, "translated", f"{grade_id}: a {visibility} test, judged {judged}")
         self.cells.append(
             SpecCell(
                 index=item.index,
@@ -314,10 +501,11 @@ class _Reader:
                 release_source=HIDDEN_TEST_PLACEHOLDER if test.hidden else test.code,
                 grade_id=grade_id,
                 hidden=test.hidden,
-                sealed=() if has_assert(test.code) else (OUTPUT_CHECK,),
+                sealed=(OUTPUT_CHECK,) if output_check else (),
                 title=f"{question.name} test {question.tests}",
                 success_message=test.success_message,
                 failure_message=test.failure_message,
+                question=question.name,
             )
         )
 
@@ -404,7 +592,7 @@ def resolve_points(
     if isinstance(points, list):
         if len(points) != count:
             return [], f"points lists {len(points)} values but the question has {count} {unit}"
-        return [float(p if e is None else e) for p, e in zip(points, explicit, strict=True)], None
+        return [float(p) for p in points], None  # Otter: the list wins over the cases' own
     if isinstance(points, dict):
         return [float(points["each"] if e is None else e) for e in explicit], None
     given = sum(e for e in explicit if e is not None)
@@ -512,22 +700,46 @@ class OtterTest:
     failure_message: str = ""
 
 
-def read_test(source: str) -> tuple[OtterTest, list[str]]:
-    """A test cell's code without its config block, and what the config and comment say."""
+def read_test(source: str) -> tuple[OtterTest, list[str], list[str]]:
+    """A test cell's code without its config block, what the config and comment say, the
+    problems, and the config keys that Otter does not use (ignored, as Otter does)."""
     code_lines, config_lines, problems = _split_test_config(source.split("\n"))
-    config, config_problems = _test_config("\n".join(config_lines))
+    config, config_problems, ignored = _test_config("\n".join(config_lines))
     problems += config_problems
     code_lines = _trim_blank(code_lines)
     hidden_comment = bool(code_lines) and _is_hidden_comment(code_lines[0])
     if hidden_comment:
         code_lines = _trim_blank(code_lines[1:])
-    return OtterTest(
-        code="\n".join(code_lines),
-        hidden=hidden_comment or config.get("hidden") is True,
-        points=None if config.get("points") is None else float(config["points"]),
-        success_message=str(config.get("success_message") or ""),
-        failure_message=str(config.get("failure_message") or ""),
-    ), problems
+    return (
+        OtterTest(
+            code="\n".join(code_lines),
+            hidden=config.get("hidden", hidden_comment) is True,
+            points=None if config.get("points") is None else float(config["points"]),
+            success_message=str(config.get("success_message") or ""),
+            failure_message=str(config.get("failure_message") or ""),
+        ),
+        problems,
+        ignored,
+    )
+
+
+def exception_test(code: str) -> tuple[str, list[str]]:
+    """An exception-format test: one function, and perhaps a call that Otter drops. Otter calls
+    the function itself, each parameter taking the notebook's value of that name (None when it
+    has none) and `env` the whole namespace; so does the call written here."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as exc:
+        return code, [f"the test does not parse: {exc.msg} (line {exc.lineno})"]
+    if not tree.body or not isinstance(tree.body[0], ast.FunctionDef) or len(tree.body) > 2:
+        return code, ["an exception-format test is one function definition (and its call)"]
+    function = tree.body[0]
+    names = [arg.arg for arg in function.args.posonlyargs + function.args.args]
+    names += [arg.arg for arg in function.args.kwonlyargs]
+    values = ", ".join(
+        f"{n}=globals()" if n == "env" else f"{n}=globals().get({n!r})" for n in names
+    )
+    return f"{ast.unparse(function)}\n{function.name}({values})", []
 
 
 def _split_test_config(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
@@ -545,25 +757,26 @@ def _split_test_config(lines: list[str]) -> tuple[list[str], list[str], list[str
     return code, config, problems
 
 
-def _test_config(text: str) -> tuple[dict, list[str]]:
+def _test_config(text: str) -> tuple[dict, list[str], list[str]]:
     try:
         config = yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as exc:
-        return {}, [f"invalid YAML in the test config: {exc}"]
+        return {}, [f"invalid YAML in the test config: {exc}"], []
     if not isinstance(config, dict):
-        return {}, ["the test config must be a YAML mapping"]
-    problems = [f"unknown test config key {key!r}" for key in config if key not in TEST_CONFIG_KEYS]
+        return {}, ["the test config must be a YAML mapping"], []
+    ignored = [str(key) for key in config if key not in TEST_CONFIG_KEYS]
+    problems = []
     points = config.get("points")
     if points is not None and (not is_number(points) or points < 0):
         problems.append(f"test config points must be a number >= 0, not {points!r}")
     if "hidden" in config and not isinstance(config["hidden"], bool):
         problems.append("test config hidden must be true or false")
-    return ({} if problems else config), problems
+    return ({} if problems else config), problems, ignored
 
 
 def _is_hidden_comment(line: str) -> bool:
-    stripped = line.strip()
-    return stripped.startswith("#") and "hidden" in stripped.lower()
+    # Otter: a first line that is a comment holding the word "hidden", in any case.
+    return line.lstrip().startswith("#") and bool(re.search(r"\bhidden\b", line, re.I))
 
 
 def _trim_blank(lines: list[str]) -> list[str]:

@@ -289,14 +289,58 @@ def test_invalid_cell_is_named(cells, message):
     assert any(error.startswith(message) for error in errors), errors
 
 
-@pytest.mark.parametrize("version", [1, 2, 4, "3"])
-def test_other_schema_versions_ask_for_nbgrader_update(version):
+@pytest.mark.parametrize("version", [4, "3", 2.5])
+def test_unknown_schema_versions_are_refused_with_the_reason(version):
     errors = errors_of(notebook(answer("x = 1"), grade_cell("assert x", schema_version=version)))
     assert errors == [
         f"cell 1 (test): nbgrader metadata has schema_version {version!r}; Cultivate reads "
-        "schema version 3 only. Upgrade the notebook with `nbgrader update <notebook>` and "
-        "import it again"
+        "nbgrader's schema versions 0 to 3 (whole numbers; versions before 3 are upgraded as "
+        "`nbgrader update` does), and nbgrader 0.9 writes version 3"
     ]
+
+
+def v1_cell(source: str, **meta) -> dict:
+    cell = new_code_cell(source)
+    cell.metadata["nbgrader"] = {"schema_version": 1, **meta}
+    return cell
+
+
+@pytest.mark.parametrize("version", [0, 1, 2])
+def test_older_schema_versions_are_upgraded_as_nbgrader_update_does(version):
+    meta = {} if version == 0 else {"schema_version": version}
+    cells = [
+        v1_cell("x = 1", solution=True, grade_id="answer", checksum="ab" * 16),
+        v1_cell("assert x == 1", grade=True, grade_id="test", points="2"),
+        v1_cell("import math", grade_id="plain", points=4),  # no flag: a plain cell
+        v1_cell("assert x", grade=True, grade_id="no_points"),
+    ]
+    for cell in cells:
+        cell.metadata["nbgrader"].pop("schema_version")
+        cell.metadata["nbgrader"].update(meta)
+    spec = parse_nbgrader(notebook(*cells))
+
+    assert [(c.role, c.grade_id, c.points) for c in spec.cells] == [
+        ("answer", "answer", 0.0),
+        ("test", "test", 2.0),
+        ("plain", None, 0.0),
+        ("test", "no_points", 0.0),
+    ]
+    # A checksum without cell_type gets the cell's own type; the checksum itself is dropped.
+    assert spec.cells[0].metadata["cell_type"] == "code"
+    assert spec.cells[0].metadata["schema_version"] == 3
+    upgraded = [n for n in spec.notes if "upgraded to 3" in n.message]
+    assert [n.index for n in upgraded] == [0, 1, 3]
+
+
+def test_keys_an_older_schema_does_not_define_are_dropped_with_a_note():
+    cell = v1_cell("x = 1", solution=True, grade_id="answer", task=False, **{"cell_type": "x"})
+    spec = parse_nbgrader(notebook(cell, grade_cell("assert x == 1")))
+    assert spec.cells[0].role == "answer"
+    [note] = [n for n in spec.notes if n.kind == "ignored"]
+    assert (note.index, note.message) == (
+        0,
+        "keys that schema version 1 does not define: cell_type, task",
+    )
 
 
 INVALID_SETTINGS = {

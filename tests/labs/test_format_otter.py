@@ -239,13 +239,16 @@ def test_fenced_assignment_config_marks_an_otter_notebook():
 
 
 def test_hidden_comment_is_case_insensitive_and_removed():
-    test, problems = read_test("# Hidden test\nx == 1")
-    assert (test.hidden, test.code, problems) == (True, "x == 1", [])
+    test, problems, ignored = read_test("# Hidden test\nx == 1")
+    assert (test.hidden, test.code, problems, ignored) == (True, "x == 1", [], [])
 
 
 def test_test_config_sets_points_and_is_removed():
-    test, problems = read_test('""" # BEGIN TEST CONFIG\npoints: 3\n""" # END TEST CONFIG\nx')
+    test, problems, ignored = read_test(
+        '""" # BEGIN TEST CONFIG\npoints: 3\nname: q1a\n""" # END TEST CONFIG\nx'
+    )
     assert (test.points, test.hidden, test.code, problems) == (3.0, False, "x", [])
+    assert ignored == ["name"]  # Otter ignores keys it does not use; the import report says so
 
 
 @pytest.mark.parametrize(
@@ -255,7 +258,7 @@ def test_test_config_sets_points_and_is_removed():
         (6, [2, 2, None, None], [2.0, 2.0, 1.0, 1.0]),
         (None, [None, None], [0.5, 0.5]),
         (None, [3, None], [3.0, 0.0]),
-        ([1, 2], [None, 5], [1.0, 5.0]),
+        ([1, 2], [None, 5], [1.0, 2.0]),  # Otter: a list wins over a case's own points
         ({"each": 2}, [None, None, None], [2.0, 2.0, 2.0]),
     ],
 )

@@ -95,3 +95,21 @@ def test_a_lab_whose_reference_fails_is_refused_unless_forced(db, tmp_path):
 def test_a_missing_path_is_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         import_lab(tmp_path / "nowhere")
+
+
+def test_settings_added_later_keep_the_version_and_refresh_the_report(db, tmp_path):
+    course = tmp_path / "source" / "week1"
+    course.mkdir(parents=True)
+    shutil.copy(FIXTURES / "nbgrader_reference" / "descriptive_stats.ipynb", course)
+    import_lab(course)
+    first = Lab.objects.get().current_version
+    assert first.lab.slug == "week1-descriptive_stats"  # from the folder and file names
+    assert any("slug" in note["message"] for note in first.validation["notes"])
+
+    (course / "lab.toml").write_text('slug = "week1-descriptive_stats"\ntitle = "Week 1"\n')
+    import_lab(course)
+
+    again = Lab.objects.get().current_version
+    assert (again.pk, again.number, again.content_hash) == (first.pk, 1, first.content_hash)
+    assert again.lab.title == "Week 1"
+    assert not any("slug" in note["message"] for note in again.validation["notes"])

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from labs.format import load_lab
+from labs.format import load_lab, load_labs
 from labs.spec import LabFormatError, LabSpec
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -124,11 +124,15 @@ def test_cells_without_ids_are_read_without_warnings(tmp_path):
         assert load_lab(tmp_path).settings.slug == "no-ids"
 
 
-def test_directory_must_hold_exactly_one_notebook(tmp_path):
-    assert "must hold exactly one .ipynb notebook (found: none)" in only_error(tmp_path)
+def test_a_directory_without_notebooks_says_so(tmp_path):
+    assert "holds no .ipynb notebook" in only_error(tmp_path)
+
+
+def test_a_directory_of_several_notebooks_is_one_lab_each_and_load_lab_wants_one(tmp_path):
     write(tmp_path, native_notebook(), "one.ipynb")
     write(tmp_path, native_notebook(), "two.ipynb")
-    assert "(found: one.ipynb, two.ipynb)" in only_error(tmp_path)
+    assert "holds 2 labs" in only_error(tmp_path)
+    assert len(load_labs(tmp_path)) == 2
 
 
 def test_path_must_exist_and_be_a_notebook(tmp_path):
