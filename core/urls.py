@@ -23,6 +23,7 @@ api_urlpatterns = [
     path("", include("core.skills.api_urls")),
     path("", include("labs.api_urls")),
     path("", include("mentoring.api_urls")),
+    path("", include("hackathons.api_urls")),
 ]
 
 urlpatterns = [
@@ -36,6 +37,7 @@ urlpatterns = [
     path("skills/", include("core.skills.urls")),
     path("labs/", include("labs.urls")),
     path("mentoring/", include("mentoring.urls")),
+    path("hackathons/", include("hackathons.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.core import url_matrix as core_urls
+from tests.hackathons import url_matrix as hackathons_urls
 from tests.labs import url_matrix as labs_urls
 from tests.mentoring import url_matrix as mentoring_urls
 from tests.skills import url_matrix as skills_urls
@@ -25,6 +26,7 @@ MATRIX: dict[str, Case] = {
     **skills_urls.URLS,
     **labs_urls.URLS,
     **mentoring_urls.URLS,
+    **hackathons_urls.URLS,
 }
 
 # The Django admin: every URL of it is checked; staff get in, nobody else does. These are what
@@ -36,6 +38,7 @@ ADMIN_STAFF_SPECIAL = {
     **skills_urls.ADMIN_FORBIDDEN_TO_STAFF,
     "admin:labs_labversion_add": 403,  # versions come from `import_lab`, never from a form
     **mentoring_urls.ADMIN_FORBIDDEN_TO_STAFF,
+    **hackathons_urls.ADMIN_FORBIDDEN_TO_STAFF,
 }
 
 # URLs without a name, by route: allauth's old addresses and the admin's catch-alls.
@@ -105,6 +108,8 @@ def resolve_kwargs(kwargs, org):
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_named_urls(name, role, org, client):
     case = MATRIX[name]
+    if case.setup:
+        case.setup(org)
     url = reverse(name, kwargs=resolve_kwargs(case.kwargs, org))
 
     response = getattr(client_for(role, org, client), case.method)(url)

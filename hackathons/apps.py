@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class HackathonsConfig(AppConfig):
+    name = "hackathons"
+    verbose_name = "Hackathons"
+
+    def ready(self) -> None:
+        from core.dashboard import Panel, register_panel
+        from core.demo import register_seeder
+        from hackathons import demo, selectors
+
+        register_seeder(demo.seed_hackathons)
+        register_panel(
+            Panel(
+                key="hackathons.overview",
+                title="Hackathons",
+                template="hackathons/panels/hackathons.html",
+                get_context=selectors.hackathons_panel_context,
+                order=40,
+            )
+        )
