@@ -89,3 +89,22 @@ def celery_worker(django_db_setup, django_db_blocker, artifacts_dir):
         worker = WorkerProcess(artifacts_dir.parent / "test-worker.log").start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture(autouse=True)
+def _shipped_labs_validated_once(monkeypatch):
+    # seed_demo imports every lab under curriculum/labs/, and validating one runs the sandbox
+    # four times: with ten labs, every test that seeds the demo would spend minutes there. Each
+    # shipped lab is validated once per test session instead (tests/curriculum shares the cache
+    # and checks the reports), and stored as the import would store it.
+    from curriculum import content
+    from labs.format import load_lab
+    from labs.services import lab_store
+    from tests.labs.conftest import validated
+
+    def import_validated_once(*, path, **_):
+        spec, report = validated(Path(path))
+        report = {**report, "source_hash": load_lab(Path(path)).content_hash()}
+        return lab_store(spec=spec, report=report)
+
+    monkeypatch.setattr(content, "lab_import", import_validated_once)
