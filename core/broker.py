@@ -43,6 +43,12 @@ UNREADABLE_AFTER_SECONDS = 60
 
 
 class Channel(filesystem.Channel):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Whichever process comes first (a producer, say, before any worker) makes the folders.
+        for folder in (self.data_folder_in, self.data_folder_out):
+            Path(folder).mkdir(parents=True, exist_ok=True)
+
     def _put(self, queue, payload, **kwargs):
         # Zero-padded milliseconds first, so that sorting the names delivers oldest first.
         name = f"{time.monotonic_ns() // 1_000_000:015d}_{uuid.uuid4()}.{queue}.msg"

@@ -61,6 +61,8 @@ def test_sixty_pollers_keep_postgresql_connections_bounded(
     run.start()
     statuses: list[int] = []
     try:
+        # Healthy first (the worker has said it is up), so that every poll should answer 200.
+        wait_for(lambda: run.get("/healthz")[0] == 200, timeout=180, worker=run)
         pollers = [
             threading.Thread(target=poll, args=(run, token, statuses)) for _ in range(POLLERS)
         ]
