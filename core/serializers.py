@@ -80,3 +80,13 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class PersonRefSerializer(serializers.ModelSerializer):
+    """A person as other objects refer to them: id and display name."""
+
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "name"]

@@ -16,29 +16,29 @@ from core.shortcuts import api_person, as_api_error, call_service, validated
 from hackathons import selectors, services
 from hackathons.models import Criterion, Idea, Submission, Team
 from hackathons.serializers import (
-    AnswerSerializer,
     AttachmentSerializer,
     CommentSerializer,
     EventCreateSerializer,
     EventSerializer,
     EventUpdateSerializer,
     ExtendSerializer,
+    HackathonTeamSerializer,
     IdeaCreateSerializer,
     IdeaDraftSerializer,
     IdeaSerializer,
     IdeaUpdateSerializer,
     InviteSerializer,
+    JoinAnswerSerializer,
     JoinRequestSerializer,
     JoinSerializer,
     MergeSerializer,
+    ProjectSubmissionSerializer,
     ResultSerializer,
     ScoreCreateSerializer,
     ScoreSerializer,
     SimilarSerializer,
     SubmissionSaveSerializer,
-    SubmissionSerializer,
     TeamCreateSerializer,
-    TeamSerializer,
     VoteResultSerializer,
 )
 from hackathons.uploads import check_upload
@@ -193,7 +193,9 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         event = call_service(services.results_publish, event=event, by=api_person(request))
         return Response(EventSerializer(event).data)
 
-    @extend_schema(request=TeamCreateSerializer, responses={200: TeamSerializer(many=True)})
+    @extend_schema(
+        request=TeamCreateSerializer, responses={200: HackathonTeamSerializer(many=True)}
+    )
     @action(detail=True, methods=["get", "post"])
     def teams(self, request: Request, slug: str) -> Response:
         event = self.get_object()
@@ -201,7 +203,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             found = selectors.team_list_visible(user=request.user, event=event).select_related(
                 "submission"
             )
-            return Response(TeamSerializer(found, many=True).data)
+            return Response(HackathonTeamSerializer(found, many=True).data)
         data = validated(TeamCreateSerializer, request)
         idea = get_object_or_404(Idea.objects.visible_to(request.user), pk=data["idea"])
         team = call_service(
@@ -211,7 +213,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             lead=api_person(request),
             name=data["name"],
         )
-        return Response(TeamSerializer(team).data, status=status.HTTP_201_CREATED)
+        return Response(HackathonTeamSerializer(team).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ScoreCreateSerializer, responses={200: ScoreSerializer(many=True)})
     @action(detail=True, methods=["get", "post"])
@@ -256,7 +258,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 class HackathonTeamViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """One hackathon team: `join` asks to join it, `invite` (members) invites someone."""
 
-    serializer_class = TeamSerializer
+    serializer_class = HackathonTeamSerializer
 
     def get_queryset(self):
         return Team.objects.visible_to(self.request.user).prefetch_related(
@@ -285,10 +287,10 @@ class HackathonTeamViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 class JoinRequestAnswerView(APIView):
     """The invited person answers an invitation; a team member answers a join request."""
 
-    @extend_schema(request=AnswerSerializer, responses=JoinRequestSerializer)
+    @extend_schema(request=JoinAnswerSerializer, responses=JoinRequestSerializer)
     def post(self, request: Request, pk: int) -> Response:
         join = selectors.join_request_get_answerable(user=request.user, pk=pk)
-        data = validated(AnswerSerializer, request)
+        data = validated(JoinAnswerSerializer, request)
         join = call_service(
             services.join_request_answer, join_request=join, by=api_person(request), **data
         )
@@ -303,15 +305,15 @@ class TeamSubmissionView(APIView):
     def _team(self, request: Request, pk: int):
         return selectors.team_get_visible(user=request.user, pk=pk)
 
-    @extend_schema(responses=SubmissionSerializer)
+    @extend_schema(responses=ProjectSubmissionSerializer)
     def get(self, request: Request, pk: int) -> Response:
         team = self._team(request, pk)
         submission = Submission.objects.visible_to(request.user).filter(team=team).first()
         if submission is None:
             raise NotFound("No submission yet.")
-        return Response(SubmissionSerializer(submission).data)
+        return Response(ProjectSubmissionSerializer(submission).data)
 
-    @extend_schema(request=SubmissionSaveSerializer, responses=SubmissionSerializer)
+    @extend_schema(request=SubmissionSaveSerializer, responses=ProjectSubmissionSerializer)
     def put(self, request: Request, pk: int) -> Response:
         team = self._team(request, pk)
         person = api_person(request)
@@ -321,7 +323,7 @@ class TeamSubmissionView(APIView):
         if "skills" in data:
             data["skills"] = list(data["skills"])
         submission = call_service(services.submission_save, team=team, by=person, **data)
-        return Response(SubmissionSerializer(submission).data)
+        return Response(ProjectSubmissionSerializer(submission).data)
 
 
 UPLOAD_SCHEMA = {

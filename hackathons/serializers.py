@@ -3,6 +3,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from core.models import Person
+from core.serializers import PersonRefSerializer
 from core.skills.models import Skill
 from hackathons.models import (
     SCORE_MAX,
@@ -16,14 +17,6 @@ from hackathons.models import (
     Submission,
     Team,
 )
-
-
-class PersonRefSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="display_name", read_only=True)
-
-    class Meta:
-        model = Person
-        fields = ["id", "name"]
 
 
 def skill_slugs(**kwargs):
@@ -174,7 +167,7 @@ class CommentSerializer(serializers.ModelSerializer):
 # --- Teams and submissions ------------------------------------------------------------------
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class HackathonTeamSerializer(serializers.ModelSerializer):
     idea = serializers.PrimaryKeyRelatedField(read_only=True)
     lead = PersonRefSerializer(read_only=True)
     members = serializers.SerializerMethodField()
@@ -219,7 +212,7 @@ class JoinRequestSerializer(serializers.ModelSerializer):
         fields = ["id", "team", "person", "kind", "status", "message", "created_at"]
 
 
-class AnswerSerializer(serializers.Serializer):
+class JoinAnswerSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
 
 
@@ -229,7 +222,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "content_type", "size", "is_notebook"]
 
 
-class SubmissionSerializer(serializers.ModelSerializer):
+class ProjectSubmissionSerializer(serializers.ModelSerializer):
     team = serializers.PrimaryKeyRelatedField(read_only=True)
     skills = skill_slugs(read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)

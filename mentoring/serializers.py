@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from core.markdown import render_markdown
 from core.models import Person
+from core.serializers import PersonRefSerializer
 from core.skills.models import Skill
 from labs.models import Lab
 from mentoring.models import (
@@ -20,14 +21,6 @@ from mentoring.models import (
     Question,
     Session,
 )
-
-
-class PersonRefSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="display_name", read_only=True)
-
-    class Meta:
-        model = Person
-        fields = ["id", "name"]
 
 
 class AvailabilitySerializer(serializers.Serializer):
