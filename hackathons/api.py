@@ -150,7 +150,8 @@ class IdeaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
 
 class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Hackathons by slug. POST creates one (staff); PATCH edits it (organisers). `teams`
+    """Hackathons by slug. POST creates one (staff); PATCH edits it (organisers), including
+    `organisers` and `judges` as lists of person ids, as POST takes them. `teams`
     lists and forms teams; `scores` is for the event's judges; `results` exists once the
     organisers `publish`; `extend` moves the deadline (organisers)."""
 

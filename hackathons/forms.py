@@ -1,8 +1,10 @@
 from django import forms
+from django.db.models import Q, QuerySet
 
 from core.models import Person
 from core.skills.models import Skill
-from hackathons.models import SCORE_MAX, SCORE_MIN, Event, Phase
+from hackathons.models import SCORE_MAX, SCORE_MIN, Award, Criterion, Event, Phase
+from hackathons.services import JUDGES_FIXED, ONE_ORGANISER
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -131,3 +133,118 @@ class ExtendForm(forms.Form):
 
 class AwardForm(forms.Form):
     submission = forms.IntegerField(required=False)
+
+
+# --- Organising an event ----------------------------------------------------------------------
+
+
+def _people(current=()) -> QuerySet[Person]:
+    """Active people, and whoever holds the role now even if their account was closed."""
+    current_ids = [person.pk for person in current]
+    people = Person.objects.filter(Q(user__is_active=True) | Q(pk__in=current_ids))
+    return people.select_related("user", "team")
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    """People by name and org team, so that two people with one name can be told apart."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 8}))
+        super().__init__(queryset=_people(), required=False, **kwargs)
+
+    def label_from_instance(self, person: Person) -> str:
+        return f"{person.display_name} ({person.team.name})" if person.team else person.display_name
+
+
+PICK_SEVERAL = "Hold Ctrl (⌘ on a Mac) to choose several, or to leave someone out."
+
+
+class EventCreateForm(forms.ModelForm):
+    organisers = PeopleField(help_text=f"You, unless you choose others. {PICK_SEVERAL}")
+    judges = PeopleField(
+        help_text=f"Each judge gets an e-mail. A judge never scores their own team. {PICK_SEVERAL}"
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "slug", "title", "theme", "description", "max_team_size", "ideas_open_at",
+            "teams_open_at", "building_starts_at", "submission_deadline",
+        ]  # fmt: skip
+        labels = {"slug": "Address", "max_team_size": "People per team, at most"}
+        help_texts = {
+            "slug": "The end of the event's address, e.g. spring-2025: lower-case letters, digits "
+            "and hyphens.",
+            "submission_deadline": "Judging starts when it passes; you can extend it later.",
+        }
+        error_messages = {"slug": {"unique": "Another hackathon has this address already."}}
+        widgets = {
+            "ideas_open_at": DATETIME_INPUT,
+            "teams_open_at": DATETIME_INPUT,
+            "building_starts_at": DATETIME_INPUT,
+            "submission_deadline": DATETIME_INPUT,
+        }
+
+
+class PeopleForm(forms.Form):
+    organisers = PeopleField(help_text=PICK_SEVERAL)
+    judges = PeopleField(
+        help_text=f"Each new judge gets an e-mail. A judge never scores their own team. "
+        f"{PICK_SEVERAL}"
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        organisers, judges = list(event.organisers.all()), list(event.judges.all())
+        kwargs.setdefault("initial", {"organisers": organisers, "judges": judges})
+        super().__init__(*args, **kwargs)
+        self.fields["organisers"].queryset = _people(organisers)
+        self.fields["organisers"].required = True  # the service says so too, for the API
+        self.fields["organisers"].error_messages["required"] = ONE_ORGANISER
+        self.fields["judges"].queryset = _people(judges)
+        if event.results_published_at is not None:
+            self.fields["judges"].help_text = JUDGES_FIXED
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "description", "weight", "position"]
+        labels = {"position": "Order"}
+        help_texts = {
+            "weight": "How much it counts against the others, e.g. 2 counts twice as much as 1.",
+            "position": "Smaller numbers come first.",
+        }
+        error_messages = {"weight": {"min_value": "A weight is more than 0."}}
+
+
+class BaseCriterionFormSet(forms.BaseModelFormSet):
+    def clean(self) -> None:
+        """Names are unique per event (the database says so too): a repeated name is an error
+        on the row that repeats it."""
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            data = getattr(form, "cleaned_data", {})
+            name = (data.get("name") or "").strip()
+            if not name or data.get("DELETE"):
+                continue
+            if name.casefold() in seen:
+                form.add_error("name", "Another criterion of this event has this name.")
+            seen.add(name.casefold())
+
+
+CriterionFormSet = forms.modelformset_factory(
+    Criterion, form=CriterionForm, formset=BaseCriterionFormSet, extra=1, can_delete=True
+)
+
+
+class AwardNameForm(forms.ModelForm):
+    class Meta:
+        model = Award
+        fields = ["name"]
+        help_texts = {"name": "e.g. Best use of telemetry."}
+
+
+AwardFormSet = forms.modelformset_factory(Award, form=AwardNameForm, extra=1, can_delete=True)

@@ -39,6 +39,11 @@ def may_organise(*, person: Person | None, event: Event) -> bool:
     return person.user.is_staff or event.organisers.filter(pk=person.pk).exists()
 
 
+def may_create_event(*, user: AbstractBaseUser) -> bool:
+    """Staff create hackathons; everyone else finds no such page (404)."""
+    return user.is_authenticated and user.is_active and user.is_staff
+
+
 def is_judge(*, person: Person | None, event: Event) -> bool:
     return person is not None and event.judges.filter(pk=person.pk).exists()
 
@@ -347,6 +352,11 @@ def submission_get_judgeable(*, event: Event, judge: Person, pk: int) -> Submiss
     return submission
 
 
+def scoring_started(*, event: Event) -> bool:
+    """Any judge has scored any project of the event: its criteria no longer change."""
+    return Score.objects.filter(criterion__event=event).exists()
+
+
 def scores_by(*, event: Event, judge: Person) -> dict[tuple[int, int], Score]:
     rows = Score.objects.filter(submission__team__event=event, judge=judge)
     return {(s.submission_id, s.criterion_id): s for s in rows}
@@ -458,3 +468,18 @@ def hackathons_panel_context(request: HttpRequest) -> dict | None:
         "invitations": invitations_for(person=person).count(),
         "showcase_url": reverse("hackathons:showcase"),
     }
+
+
+# --- Activities for learning paths (core.activities) ----------------------------------------
+
+
+def first_idea_proposed_at(people_ids: list[int]) -> dict:
+    """When each of these people first proposed a hackathon idea (merged ideas count too)."""
+    from django.db.models import Min
+
+    rows = (
+        Idea.objects.filter(proposer_id__in=people_ids)
+        .values("proposer_id")
+        .annotate(first=Min("created_at"))
+    )
+    return {row["proposer_id"]: row["first"] for row in rows}

@@ -85,6 +85,18 @@ class EventUpdateSerializer(serializers.Serializer):
     teams_open_at = serializers.DateTimeField(required=False)
     building_starts_at = serializers.DateTimeField(required=False)
     submission_deadline = serializers.DateTimeField(required=False)
+    organisers = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(),
+        many=True,
+        required=False,
+        help_text="Person ids; the list replaces the organisers (at least one).",
+    )
+    judges = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(),
+        many=True,
+        required=False,
+        help_text="Person ids; the list replaces the judges (new ones get an e-mail).",
+    )
 
 
 class ExtendSerializer(serializers.Serializer):

@@ -8,6 +8,8 @@ dates, decides what is allowed when.
 
 import datetime
 import logging
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.models import Person
+from core.services import enqueue_on_commit
 from core.skills.models import EvidenceKind, Skill
 from core.skills.services import evidence_record
 from hackathons import selectors, tasks
@@ -45,6 +48,14 @@ logger = logging.getLogger(__name__)
 INNOVATION_SKILL = "driving-innovation"
 IDEA_PHASES = (Phase.UPCOMING, Phase.IDEAS, Phase.TEAMS)
 TEAM_PHASES = (Phase.IDEAS, Phase.TEAMS, Phase.BUILDING)
+# `events/new/` is the page that creates events: an event with this slug would be unreachable.
+RESERVED_SLUGS = {"new"}
+ONE_ORGANISER = "An event keeps at least one organiser."
+JUDGES_FIXED = "The results are published: the judges who made them no longer change."
+SCORING_STARTED = (
+    "Judges have started scoring against these criteria; changing them now would change what "
+    "the scores already given mean, so they stay as they are."
+)
 
 
 def _now() -> datetime.datetime:
@@ -52,7 +63,7 @@ def _now() -> datetime.datetime:
 
 
 def _after_commit(task, *args) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
+    enqueue_on_commit(task, *args)
 
 
 def _require_organiser(*, event: Event, by: Person) -> None:
@@ -91,6 +102,8 @@ def event_create(
     """Staff create events; the creator organises it unless other organisers are named."""
     if not by.user.is_staff:
         raise PermissionDenied("Only staff create hackathons.")
+    if slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": f"“{slug}” is reserved; choose another address."})
     event = Event(
         slug=slug,
         title=title,
@@ -116,8 +129,16 @@ def event_create(
 
 
 @transaction.atomic
-def event_update(*, event: Event, by: Person, **fields) -> Event:
-    """Organisers change the title, theme, description, team size or phase dates."""
+def event_update(
+    *,
+    event: Event,
+    by: Person,
+    organisers: list[Person] | None = None,
+    judges: list[Person] | None = None,
+    **fields,
+) -> Event:
+    """Organisers change the title, theme, description, team size or phase dates, and (when
+    given) the organisers and judges, through `event_people_set`."""
     _require_organiser(event=event, by=by)
     allowed = {
         "title", "theme", "description", "max_team_size", "ideas_open_at", "teams_open_at",
@@ -129,14 +150,40 @@ def event_update(*, event: Event, by: Person, **fields) -> Event:
         setattr(event, name, value)
     event.full_clean()
     event.save()
+    if organisers is not None or judges is not None:
+        event_people_set(event=event, by=by, organisers=organisers, judges=judges)
+    return event
+
+
+@transaction.atomic
+def event_people_set(
+    *,
+    event: Event,
+    by: Person,
+    organisers: list[Person] | None = None,
+    judges: list[Person] | None = None,
+) -> Event:
+    """Organisers and judges in one change (`None` leaves that list as it is). An event keeps
+    at least one organiser; an organiser may step down as long as another remains."""
+    _require_organiser(event=event, by=by)
+    if organisers is not None and not organisers:
+        raise ValidationError({"organisers": ONE_ORGANISER})
+    # Judges first: `by` may be leaving the organisers, and may act until then.
+    if judges is not None:
+        event_judges_set(event=event, by=by, judges=judges)
+    if organisers is not None:
+        event.organisers.set(organisers)
     return event
 
 
 @transaction.atomic
 def event_judges_set(*, event: Event, by: Person, judges: list[Person]) -> Event:
-    """Judges newly added are told by e-mail (after commit)."""
+    """Judges newly added are told by e-mail (after commit). Once the results are published
+    the judges are part of them and no longer change."""
     _require_organiser(event=event, by=by)
     before = set(event.judges.values_list("pk", flat=True))
+    if {judge.pk for judge in judges} != before and event.results_published_at is not None:
+        raise ValidationError({"judges": JUDGES_FIXED})
     event.judges.set(judges)
     for judge in judges:
         if judge.pk not in before:
@@ -168,6 +215,133 @@ def deadline_extend(
     event.deadline_extended_to = new_deadline
     event.save(update_fields=["deadline_extended_to"])
     return event
+
+
+# --- Criteria and awards --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    """A criterion as the organisers want it: `id` names one of the event's, none a new one."""
+
+    name: str
+    weight: Decimal
+    description: str = ""
+    position: int = 0
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class AwardInput:
+    """An award as the organisers want it: `id` names one of the event's, none a new one."""
+
+    name: str
+    id: int | None = None
+
+
+def _require_known_ids(ids: list[int], current: dict, field: str) -> None:
+    if len(ids) != len(set(ids)) or not set(ids) <= current.keys():
+        raise ValidationError({field: "Only this event's own rows can be changed here."})
+
+
+def _require_unique_names(names: list[str], *, field: str, what: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name.casefold() in seen:
+            raise ValidationError({field: f"Two {what} cannot share the name “{name}”."})
+        seen.add(name.casefold())
+
+
+def _criterion_key(criterion) -> tuple:
+    """What judges score against: equal keys, nothing changes."""
+    weight = Decimal(str(criterion.weight))
+    return (criterion.id, criterion.name, criterion.description, weight, criterion.position)
+
+
+def _criteria_unchanged(current: list[Criterion], criteria: list[CriterionInput]) -> bool:
+    if any(spec.id is None for spec in criteria):
+        return False
+    return sorted(map(_criterion_key, current)) == sorted(map(_criterion_key, criteria))
+
+
+def _full_clean_named(row, *, name: str, field: str) -> None:
+    """A row's own errors, saying which row they are about."""
+    try:
+        row.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        label = name or "A new row"
+        raise ValidationError({field: [f"{label}: {m}" for m in error.messages]}) from error
+
+
+@transaction.atomic
+def event_criteria_set(
+    *, event: Event, by: Person, criteria: list[CriterionInput]
+) -> list[Criterion]:
+    """The event's criteria become `criteria`: new ones are added, named ones changed, the
+    others removed. Refused once any score exists (the scores given would change meaning);
+    an event keeps at least one criterion, and names are unique per event."""
+    _require_organiser(event=event, by=by)
+    current = {c.pk: c for c in event.criteria.all()}
+    if _criteria_unchanged(list(current.values()), criteria):
+        return list(current.values())
+    if selectors.scoring_started(event=event):
+        raise ValidationError({"criteria": SCORING_STARTED})
+    if not criteria:
+        raise ValidationError(
+            {"criteria": "An event keeps at least one criterion: judges score against it."}
+        )
+    _require_known_ids([c.id for c in criteria if c.id is not None], current, "criteria")
+    names = [c.name.strip() for c in criteria]
+    _require_unique_names(names, field="name", what="criteria")
+    old_names = {pk: c.name for pk, c in current.items()}
+    rows = []
+    for spec, name in zip(criteria, names, strict=True):
+        row = current[spec.id] if spec.id is not None else Criterion(event=event)
+        row.name, row.description = name, spec.description
+        row.weight, row.position = spec.weight, spec.position
+        _full_clean_named(row, name=name, field="criteria")
+        rows.append(row)
+    event.criteria.exclude(pk__in=[row.pk for row in rows if row.pk]).delete()
+    # A name may move from one row to another (a swap): the renamed rows first take a name
+    # nobody uses, so that the unique constraint never sees one name twice half-way through.
+    for row in rows:
+        if row.pk and old_names[row.pk] != row.name:
+            Criterion.objects.filter(pk=row.pk).update(name=f"(renaming {row.pk})")
+    try:
+        with transaction.atomic():
+            for row in rows:
+                row.save()
+    except IntegrityError as error:  # another organiser saved the same name meanwhile
+        raise ValidationError({"name": "Another criterion has this name now."}) from error
+    return list(event.criteria.all())
+
+
+@transaction.atomic
+def event_awards_set(*, event: Event, by: Person, awards: list[AwardInput]) -> list[Award]:
+    """The event's awards become `awards`: new ones are added, named ones renamed, the others
+    removed, except that an award given in the published results stays."""
+    _require_organiser(event=event, by=by)
+    current = {a.pk: a for a in event.awards.select_related("submission")}
+    _require_known_ids([a.id for a in awards if a.id is not None], current, "awards")
+    named = {a.id for a in awards}
+    removed = [a for pk, a in current.items() if pk not in named]
+    given = [a for a in removed if a.submission_id is not None]
+    if given and event.results_published_at is not None:
+        raise ValidationError(
+            {"awards": f"“{given[0].name}” went to {given[0].submission.title} in the published "
+             "results, so it stays (renaming it is fine)."}
+        )  # fmt: skip
+    rows = []
+    for spec in awards:
+        row = current[spec.id] if spec.id is not None else Award(event=event)
+        row.name = spec.name.strip()
+        _full_clean_named(row, name=row.name, field="awards")
+        rows.append(row)
+    for award in removed:
+        award.delete()
+    for row in rows:
+        row.save()
+    return list(event.awards.all())
 
 
 # --- Ideas ----------------------------------------------------------------------------------

@@ -3,8 +3,10 @@ through `hackathons.services`; a broken rule is shown on the form or as a messag
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.notebooks import NOTEBOOK_CSP
@@ -15,13 +17,17 @@ from hackathons import selectors, services
 from hackathons.forms import (
     AnswerForm,
     AwardForm,
+    AwardFormSet,
     CommentForm,
+    CriterionFormSet,
+    EventCreateForm,
     EventForm,
     ExtendForm,
     IdeaForm,
     InviteForm,
     MergeForm,
     MoveForm,
+    PeopleForm,
     ScoreForm,
     SubmissionForm,
     TeamCreateForm,
@@ -46,6 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
             **selectors.events_by_phase(user=request.user),
             "invitations": selectors.invitations_for(person=person),
             "backlog": selectors.idea_list_visible(user=request.user, backlog=True)[:5],
+            "may_create_event": selectors.may_create_event(user=request.user),
         },
     )
 
@@ -224,6 +231,158 @@ def event_extend(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.error(request, "Give the new deadline as a date and time.")
     return redirect("hackathons:event-edit", slug=event.slug)
+
+
+def event_new(request: HttpRequest) -> HttpResponse:
+    """Staff create an event; its criteria and awards come next, on the organise page."""
+    if not selectors.may_create_event(user=request.user):
+        raise Http404("No such page.")
+    person = own_person(request)
+    data = request.POST if request.method == "POST" else None
+    form = EventCreateForm(data, initial={"organisers": [person]})
+    if data is not None and form.is_valid():
+        fields = dict(form.cleaned_data)
+        people = {name: list(fields.pop(name)) for name in ("organisers", "judges")}
+        try:
+            event = services.event_create(by=person, **people, **fields)
+        except ValidationError as error:
+            show_form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{event.title} is created. Its judges score one criterion, “Overall”, until "
+                "you name others here.",
+            )
+            return redirect("hackathons:event-organise", slug=event.slug)
+    return render(
+        request, "hackathons/event_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _criteria_formset(event: Event, data=None) -> CriterionFormSet:
+    last = event.criteria.aggregate(last=Max("position"))["last"]
+    next_position = 0 if last is None else last + 1
+    return CriterionFormSet(
+        data,
+        queryset=event.criteria.all(),
+        prefix="criteria",
+        initial=[{"position": next_position}],
+    )
+
+
+def _awards_formset(event: Event, data=None) -> AwardFormSet:
+    return AwardFormSet(data, queryset=event.awards.select_related("submission"), prefix="awards")
+
+
+def _kept_forms(formset):
+    """The rows the organiser keeps: every existing row not marked for removal, and the new
+    ones they filled in."""
+    deleted = formset.deleted_forms
+    for form in formset.forms:
+        if form in deleted or (form.instance.pk is None and not form.has_changed()):
+            continue
+        yield form
+
+
+def _organise_page(request: HttpRequest, event: Event, status: int = 200, **bound) -> HttpResponse:
+    """The organise page; `bound` holds the form of a section posted with errors, and the
+    errors its service gave (`criteria_errors`, `awards_errors`)."""
+    context = {
+        "event": event,
+        "people_form": PeopleForm(event=event),
+        "criteria_formset": _criteria_formset(event),
+        "awards_formset": _awards_formset(event),
+        "criteria_errors": [],
+        "awards_errors": [],
+        "organisers": event.organisers.select_related("user", "team"),
+        "judges": event.judges.select_related("user", "team"),
+        "criteria": event.criteria.all(),
+        "scoring_started": selectors.scoring_started(event=event),
+        "scoring_started_text": services.SCORING_STARTED,
+        **bound,
+    }
+    return render(request, "hackathons/organise.html", context, status=status)
+
+
+def _organise_section(event: Event, section: str) -> str:
+    return f"{reverse('hackathons:event-organise', kwargs={'slug': event.slug})}#{section}"
+
+
+def event_organise(request: HttpRequest, slug: str) -> HttpResponse:
+    """Organisers: who organises and judges, the judging criteria and the awards."""
+    event = selectors.event_get_organised(user=request.user, slug=slug)
+    return _organise_page(request, event)
+
+
+@require_POST
+def event_people(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_get_organised(user=request.user, slug=slug)
+    person = own_person(request)
+    form = PeopleForm(request.POST, event=event)
+    if form.is_valid():
+        try:
+            services.event_people_set(
+                event=event,
+                by=person,
+                organisers=list(form.cleaned_data["organisers"]),
+                judges=list(form.cleaned_data["judges"]),
+            )
+        except ValidationError as error:
+            show_form_errors(form, error)
+        else:
+            messages.success(request, "Organisers and judges are saved.")
+            if not selectors.may_organise(person=person, event=event):
+                return redirect(event)  # they stepped down: the organise page is no longer theirs
+            return redirect(_organise_section(event, "people"))
+    return _organise_page(request, event, status=400, people_form=form)
+
+
+@require_POST
+def event_criteria(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_get_organised(user=request.user, slug=slug)
+    formset = _criteria_formset(event, request.POST)
+    errors = []
+    if formset.is_valid():
+        criteria = [
+            services.CriterionInput(
+                id=form.instance.pk,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                weight=form.cleaned_data["weight"],
+                position=form.cleaned_data["position"],
+            )
+            for form in _kept_forms(formset)
+        ]
+        try:
+            services.event_criteria_set(event=event, by=own_person(request), criteria=criteria)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, "The judging criteria are saved.")
+            return redirect(_organise_section(event, "criteria"))
+    return _organise_page(
+        request, event, status=400, criteria_formset=formset, criteria_errors=errors
+    )
+
+
+@require_POST
+def event_awards(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_get_organised(user=request.user, slug=slug)
+    formset = _awards_formset(event, request.POST)
+    errors = []
+    if formset.is_valid():
+        awards = [
+            services.AwardInput(id=form.instance.pk, name=form.cleaned_data["name"])
+            for form in _kept_forms(formset)
+        ]
+        try:
+            services.event_awards_set(event=event, by=own_person(request), awards=awards)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, "The awards are saved.")
+            return redirect(_organise_section(event, "awards"))
+    return _organise_page(request, event, status=400, awards_formset=formset, awards_errors=errors)
 
 
 # --- Teams ----------------------------------------------------------------------------------

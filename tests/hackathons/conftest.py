@@ -25,16 +25,3 @@ def api():
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def eager_tasks(settings):
-    """Tasks run in the test's process when enqueued (after commit), e-mail kept in memory.
-    The real worker path is the same thin task; tests/test_worker* cover the broker."""
-    from core.celery import app
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous

@@ -4,8 +4,8 @@ Two events: `live` is being judged (the manager organises it, the engineer judge
 not published) and `past` has published results. In `live`, `peer` and `outsider` submitted a
 project with a notebook; the engineer leads a team whose submission is still a draft. So: the
 engineer alone sees the judging pages (the manager organises, staff administer: neither judges);
-the organiser and staff see the progress page; the engineer alone sees and edits their draft;
-everything else about an event is open to every member.
+the organiser and staff see the progress and organise pages; staff alone create events; the
+engineer alone sees and edits their draft; everything else about an event is open to every member.
 """
 
 import nbformat
@@ -63,6 +63,10 @@ JOIN = {"pk": lambda org: cast_of(org).submitted.team.join_requests.create(
 JUDGE_PAGE = {"anonymous": LOGIN, "engineer": 200, "manager": 404, "staff": 404}
 JUDGE_API = {**JUDGE_PAGE, "anonymous": 401}
 ORGANISER_PAGE = {"anonymous": LOGIN, "engineer": 404, "manager": 200, "staff": 200}
+# An empty form posted to the organise page: refused (400) for the organiser and staff, nothing
+# at all for the engineer, who judges the event without organising it.
+ORGANISER_POST = {**ORGANISER_PAGE, "manager": 400, "staff": 400}
+STAFF_PAGE = {"anonymous": LOGIN, "engineer": 404, "manager": 404, "staff": 200}
 OWN_DRAFT_PAGE = {"anonymous": LOGIN, "engineer": 200, "manager": 404, "staff": 404}
 OWN_DRAFT_API = {**OWN_DRAFT_PAGE, "anonymous": 401}
 MEMBERS_API = signed_in(200, anonymous=401)
@@ -78,8 +82,13 @@ URLS: dict[str, Case] = {
     "hackathons:idea-merge": Case(signed_in(405), kwargs=IDEA),
     "hackathons:idea-move": Case(signed_in(405), kwargs=IDEA),
     "hackathons:showcase": Case(signed_in(200)),
+    "hackathons:event-new": Case(STAFF_PAGE),
     "hackathons:event": Case(signed_in(200), kwargs=LIVE),
     "hackathons:event-edit": Case(ORGANISER_PAGE, kwargs=LIVE),
+    "hackathons:event-organise": Case(ORGANISER_PAGE, kwargs=LIVE),
+    "hackathons:event-people": Case(ORGANISER_POST, kwargs=LIVE, method="post"),
+    "hackathons:event-criteria": Case(ORGANISER_POST, kwargs=LIVE, method="post"),
+    "hackathons:event-awards": Case(ORGANISER_POST, kwargs=LIVE, method="post"),
     "hackathons:event-extend": Case(signed_in(405), kwargs=LIVE),
     "hackathons:team-create": Case(signed_in(405), kwargs=LIVE),
     "hackathons:judging": Case(JUDGE_PAGE, kwargs=LIVE),
