@@ -81,3 +81,10 @@ def worker_heartbeat_record(*, hostname: str) -> WorkerHeartbeat:
         hostname=hostname, defaults={"seen_at": timezone.now()}
     )
     return heartbeat
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Send a Celery task once the current transaction commits (at once outside one). A broker
+    that is down is logged, never raised into the request or task that wrote the rows: what
+    was saved stays saved, and the task is only a notification."""
+    transaction.on_commit(lambda: task.delay(*args, **kwargs), robust=True)

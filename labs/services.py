@@ -314,11 +314,43 @@ def _finish(submission, spec, graded: Graded, feedback: str, worker: str) -> Sub
     submission = Submission.objects.select_related("lab", "person").get(pk=submission.pk)
     if status == SubmissionStatus.GRADED and _passed(submission, spec):
         submission_record_evidence(submission=submission)
+        if not _passed_before(submission, spec):
+            _ask_for_reassessment(submission=submission)
     return submission
 
 
 def _passed(submission: Submission, spec: LabSpec) -> bool:
     return submission.percent is not None and submission.percent >= spec.settings.passing_score
+
+
+def _passed_before(submission: Submission, spec: LabSpec) -> bool:
+    return (
+        Submission.objects.filter(
+            person=submission.person,
+            lab=submission.lab,
+            status=SubmissionStatus.GRADED,
+            max_score__gt=0,
+            score__gte=F("max_score") * spec.settings.passing_score / 100,
+        )
+        .exclude(pk=submission.pk)
+        .exists()
+    )
+
+
+def _ask_for_reassessment(*, submission: Submission) -> None:
+    """The first pass of a lab asks the person's manager (or a mentor) to re-assess the skills
+    the lab trains: a review request, not a level change, because a human decides levels."""
+    from core.skills.models import Skill
+    from core.skills.services import review_prompt_after_evidence
+
+    review_prompt_after_evidence(
+        person=submission.person,
+        skills=list(Skill.objects.filter(slug__in=submission.lab.skills)),
+        reason=(
+            f"{submission.person.display_name} passed the lab “{submission.lab.title}” "
+            f"({submission.percent:g}%). Does their level still match?"
+        ),
+    )
 
 
 def submission_record_evidence(*, submission: Submission) -> None:

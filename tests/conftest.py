@@ -26,6 +26,19 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def eager_tasks(settings):
+    """Tasks run in the test's process when enqueued (after commit), e-mail kept in memory.
+    The real worker path is the same thin task; the worker tests cover the broker."""
+    from core.celery import app
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Rate limits live in the cache; one test's failed sign-ins must not lock out the next.

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Person
+from core.services import enqueue_on_commit
 from core.skills import selectors
 from core.skills.models import Assessment, Evidence, ReviewRequest, Skill
 
@@ -121,6 +122,72 @@ def review_request_create(
     if notify:
         transaction.on_commit(lambda: review_request_notify(review_request=request))
     return request
+
+
+@transaction.atomic
+def review_prompt_after_evidence(
+    *, person: Person, skills: list[Skill], reason: str
+) -> list[ReviewRequest]:
+    """New evidence (a lab passed, say) asks for a re-assessment: one open review request per
+    skill to the person's nearest manager, or to a mentor when they have no manager, with one
+    e-mail for all of them. Skills already waiting for that reviewer are left as they are."""
+    reviewer = (
+        next(iter(selectors.managers_of(person)), None)
+        or selectors.reviewer_candidates(person=person).first()
+    )
+    if reviewer is None or not reviewer.user.is_active:
+        return []
+    waiting = set(
+        ReviewRequest.objects.filter(
+            requester=person, reviewer=reviewer, status=ReviewRequest.Status.OPEN
+        ).values_list("skill_id", flat=True)
+    )
+    created = [
+        review_request_create(
+            requester=person, reviewer=reviewer, skill=skill, message=reason, notify=False
+        )
+        for skill in skills
+        if skill.pk not in waiting and not skill.retired
+    ]
+    if created:
+        from core import tasks
+
+        enqueue_on_commit(tasks.notify_review_requests, [r.pk for r in created])
+    return created
+
+
+def review_requests_notify(*, review_request_ids: list[int]) -> int:
+    """One e-mail to the reviewer for requests made together; returns how many were sent."""
+    found = list(
+        ReviewRequest.objects.filter(pk__in=review_request_ids, status=ReviewRequest.Status.OPEN)
+        .select_related("requester__user", "reviewer__user", "skill")
+        .order_by("skill__name")
+    )
+    if not found:
+        return 0
+    if len(found) == 1:
+        review_request_notify(review_request=found[0])
+        return 1
+    first = found[0]
+    if not first.reviewer.user.email:
+        return 0
+    requester = first.requester.display_name
+    names = ", ".join(r.skill.name for r in found)
+    link = settings.SITE_URL.rstrip("/") + reverse("skills:review-requests")
+    try:
+        send_mail(
+            subject=f"{requester} asks for a review of {names}",
+            message=(
+                f"{requester} asks you to review their levels in {names}.\n\n{first.message}\n\n"
+                f"Assess them here (each request closes when you do): {link}\n"
+            ),
+            from_email=None,
+            recipient_list=[first.reviewer.user.email],
+        )
+    except Exception:
+        logger.exception("Could not e-mail review requests %s", review_request_ids)
+        return 0
+    return 1
 
 
 def review_request_notify(*, review_request: ReviewRequest) -> None:
