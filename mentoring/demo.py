@@ -1,13 +1,15 @@
 """Demo mentoring data: seniors open to mentoring, a few active mentorships with a session each,
-and some feedback notes. Idempotent: pairs and notes are only made when missing."""
+feedback notes, questions with answers, and learning time. Idempotent: each row is only made
+when missing."""
 
 import datetime
 
 from django.utils import timezone
 
 from core.models import Person
+from core.skills.models import Skill
 from mentoring import selectors, services
-from mentoring.models import FeedbackNote, Mentorship
+from mentoring.models import FeedbackNote, LearningEntry, Mentorship, Question
 
 MENTORS = {"priya": 2, "lars": 2, "sofia": 2, "noah": 1, "diego": 2}
 
@@ -61,6 +63,70 @@ NOTES = [
 ]
 
 
+# author, anonymous, title, body, skills, answers as (author, body, accepted)
+QUESTIONS = [
+    (
+        "amara",
+        False,
+        "How big should a validation set be for a drift alert?",
+        "Our alert fires every Monday. Is the reference window too small, or the threshold?",
+        ["telemetry", "evaluation"],
+        [
+            (
+                "lars",
+                "Start from the noise: compute the statistic between two halves of a **stable** "
+                "week. If that alone crosses the threshold, the window is too small.",
+                True,
+            )
+        ],
+    ),
+    (
+        "ben",
+        True,
+        "Is it fine to tune the threshold on the test set if we report it honestly?",
+        "I am not sure I understand why everyone says no.",
+        ["evaluation", "data-science-process"],
+        [
+            (
+                "sofia",
+                "The test set then stops being unseen: the number you report is optimistic. "
+                "Tune on validation folds and keep the test set for the last look.",
+                False,
+            )
+        ],
+    ),
+    (
+        "grace",
+        False,
+        "How do you version a dataset that changes every night?",
+        "Copies are too big. What do you fingerprint?",
+        ["data-management"],
+        [],
+    ),
+    (
+        "lea",
+        False,
+        "What should go in a prompt registry entry?",
+        "",
+        ["model-prompt-management"],
+        [],
+    ),
+]
+
+# person, days ago, minutes, what, skill
+LEARNING = [
+    ("amara", 1, 45, "Data drift lab", "telemetry"),
+    ("amara", 3, 30, "Read about PSI thresholds", "telemetry"),
+    ("amara", 9, 60, "Evaluating classifiers lab", "evaluation"),
+    ("ben", 2, 90, "Paired bootstrap for model comparisons", "evaluation"),
+    ("omar", 4, 50, "Feature store runbook", "training-pipelines"),
+    ("lea", 1, 40, "Search relevance metrics", "evaluation"),
+    ("grace", 6, 30, "Dataset fingerprints", "data-management"),
+    ("hana", 2, 120, "Privacy and security lab", "privacy-security"),
+    ("priya", 5, 60, "Reviewed a mentee's pipeline design", "mentoring"),
+]
+
+
 def seed_mentoring(*, stdout=None) -> None:
     people = {p.user.username: p for p in Person.objects.select_related("user")}
     for username, capacity in MENTORS.items():
@@ -83,8 +149,41 @@ def seed_mentoring(*, stdout=None) -> None:
                 visibility=visibility,
                 body=body,
             )
+    skills = {skill.slug: skill for skill in Skill.objects.all()}
+    for author, anonymous, title, body, tags, answers in QUESTIONS:
+        _question(people, skills, author, anonymous, title, body, tags, answers)
+    today = timezone.localdate()
+    for username, days_ago, minutes, what, skill in LEARNING:
+        date = today - datetime.timedelta(days=days_ago)
+        if not LearningEntry.objects.filter(person=people[username], date=date, what=what):
+            services.learning_entry_create(
+                person=people[username],
+                date=date,
+                minutes=minutes,
+                what=what,
+                skill=skills[skill],
+            )
     if stdout is not None:
-        stdout.write("Mentoring: mentors, mentorships, sessions and feedback notes are ready.\n")
+        stdout.write(
+            "Mentoring: mentors, mentorships, sessions, feedback notes, questions and learning "
+            "time are ready.\n"
+        )
+
+
+def _question(people, skills, author, anonymous, title, body, tags, answers) -> None:
+    if Question.objects.filter(author=people[author], title=title).exists():
+        return
+    question = services.question_create(
+        author=people[author],
+        title=title,
+        body=body,
+        skills=[skills[slug] for slug in tags],
+        anonymous=anonymous,
+    )
+    for answerer, text, accepted in answers:
+        answer = services.answer_create(question=question, author=people[answerer], body=text)
+        if accepted:
+            services.answer_accept(question=question, answer=answer, person=people[author])
 
 
 def _pair(people, mentor, mentee, cadence, goals, days_ago, items) -> None:
