@@ -187,6 +187,10 @@ def _run(manager, cells, limits, result, started, unrecorded) -> None:
         result.startup_error = str(exc)[:500]
         logger.warning("kernel did not start: %s", exc)
     finally:
+        # nbclient cleans up only a kernel manager it made itself; this one is ours, so are
+        # the client's channels (left open, they hold ZeroMQ sockets until the process ends).
+        if client.kc is not None:
+            client.kc.stop_channels()
         _kill(manager)
     if client.output_truncated:
         result.limits_hit.append("output")
