@@ -24,6 +24,7 @@ api_urlpatterns = [
     path("", include("labs.api_urls")),
     path("", include("mentoring.api_urls")),
     path("", include("hackathons.api_urls")),
+    path("", include("curriculum.api_urls")),
 ]
 
 urlpatterns = [
@@ -38,6 +39,7 @@ urlpatterns = [
     path("labs/", include("labs.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("hackathons/", include("hackathons.urls")),
+    path("paths/", include("curriculum.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -7,6 +7,10 @@ class CurriculumConfig(AppConfig):
 
     def ready(self) -> None:
         from core.demo import register_seeder
+        from core.skills.suggestions import register_gap_suggester
+        from curriculum import demo, suggestions
         from curriculum.content import seed_labs
 
         register_seeder(seed_labs)
+        register_seeder(demo.seed_paths)  # after the labs: steps link to them
+        register_gap_suggester(suggestions.suggest_labs_and_modules)

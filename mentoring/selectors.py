@@ -481,3 +481,31 @@ def learning_team_of(*, user: AbstractBaseUser) -> QuerySet[Person]:
         .select_related("user")
         .order_by("user__first_name", "user__last_name", "pk")
     )
+
+
+# --- Activities for learning paths (core.activities) ----------------------------------------
+
+
+def first_mentored_on(people_ids: list[int]) -> dict[int, datetime.date]:
+    """When each of these people first mentored someone: the start of their first mentorship
+    as a mentor that became active (it may have ended since)."""
+    from django.db.models import Min
+
+    rows = (
+        Mentorship.objects.filter(mentor_id__in=people_ids, start_date__isnull=False)
+        .values("mentor_id")
+        .annotate(first=Min("start_date"))
+    )
+    return {row["mentor_id"]: row["first"] for row in rows}
+
+
+def first_mentor_conversation_on(people_ids: list[int]) -> dict[int, datetime.date]:
+    """When each of these people first had a session with a mentor of theirs."""
+    from django.db.models import Min
+
+    rows = (
+        Session.objects.filter(mentorship__mentee_id__in=people_ids)
+        .values("mentorship__mentee_id")
+        .annotate(first=Min("date"))
+    )
+    return {row["mentorship__mentee_id"]: row["first"] for row in rows}

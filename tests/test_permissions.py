@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.core import url_matrix as core_urls
+from tests.curriculum import url_matrix as curriculum_urls
 from tests.hackathons import url_matrix as hackathons_urls
 from tests.labs import url_matrix as labs_urls
 from tests.mentoring import url_matrix as mentoring_urls
@@ -27,6 +28,7 @@ MATRIX: dict[str, Case] = {
     **labs_urls.URLS,
     **mentoring_urls.URLS,
     **hackathons_urls.URLS,
+    **curriculum_urls.URLS,
 }
 
 # The Django admin: every URL of it is checked; staff get in, nobody else does. These are what
@@ -39,6 +41,7 @@ ADMIN_STAFF_SPECIAL = {
     "admin:labs_labversion_add": 403,  # versions come from `import_lab`, never from a form
     **mentoring_urls.ADMIN_FORBIDDEN_TO_STAFF,
     **hackathons_urls.ADMIN_FORBIDDEN_TO_STAFF,
+    **curriculum_urls.ADMIN_FORBIDDEN_TO_STAFF,
 }
 
 # URLs without a name, by route: allauth's old addresses and the admin's catch-alls.

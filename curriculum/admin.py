@@ -1,0 +1,64 @@
+"""Admin for curriculum. Paths, modules and steps come from the files under curriculum/paths/
+(`load_curriculum`): they are shown here, not added or changed, so that the files stay the one
+source. Enrolments may be added and removed by staff."""
+
+from django.contrib import admin
+
+from core.admin_base import StrictModelAdmin
+from curriculum.models import Enrolment, Module, Path, Step
+
+
+class ModuleInline(admin.TabularInline):
+    model = Module
+    fields = ["position", "title"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Path)
+class PathAdmin(StrictModelAdmin):
+    list_display = ["title", "slug", "audience", "position", "source"]
+    list_filter = ["audience"]
+    fields = ["slug", "title", "audience", "position", "summary", "source"]
+    inlines = [ModuleInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # edit the file under curriculum/paths/ and run load_curriculum
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class StepInline(admin.TabularInline):
+    model = Step
+    fields = ["position", "kind", "title", "lab_slug", "skill", "evidence_kind", "activity"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Module)
+class ModuleAdmin(StrictModelAdmin):
+    list_display = ["title", "path", "position"]
+    list_filter = ["path"]
+    fields = ["path", "position", "title", "reading", "skills"]
+    inlines = [StepInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # edit the file under curriculum/paths/ and run load_curriculum
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(StrictModelAdmin):
+    list_display = ["person", "path", "enrolled_by", "created_at"]
+    list_filter = ["path"]
+    raw_id_fields = ["person", "enrolled_by"]
