@@ -8,7 +8,9 @@ its `PermissionDenied` as a 404, so that nobody learns that an object they may n
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -75,3 +77,14 @@ def call_service(service, **kwargs):
         raise as_api_error(error) from error
     except DjangoPermissionDenied as error:
         raise NotFound() from error
+
+
+def redirect_back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    """Back to the form's `next` when it is a path on this site, else to `default`: never
+    off-site (an open redirect), whatever the POST says."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)

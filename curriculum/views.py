@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from core.models import Person
 from core.selectors import person_get_visible, person_is_manager, person_of
-from core.shortcuts import own_person, show_error_messages
+from core.shortcuts import own_person, redirect_back, show_error_messages
 from curriculum import selectors, services
 from curriculum.forms import EnrolReportForm
 
@@ -57,7 +56,7 @@ def enrol(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         who = "You are" if person.pk == me.pk else f"{person.display_name} is"
         messages.success(request, f"{who} enrolled in {path.title}.")
-    return _back(request, path.get_absolute_url())
+    return redirect_back(request, path.get_absolute_url())
 
 
 @require_POST
@@ -73,7 +72,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No such enrolment.") from error
     who = "You have" if person.pk == me.pk else f"{person.display_name} has"
     messages.success(request, f"{who} left {path.title}. What was done stays done.")
-    return _back(request, path.get_absolute_url())
+    return redirect_back(request, path.get_absolute_url())
 
 
 def person_progress(request: HttpRequest, pk: int) -> HttpResponse:
@@ -105,12 +104,3 @@ def _chosen_person(request: HttpRequest, me: Person) -> Person:
     if not form.is_valid():
         raise Http404("No such person.")
     return form.cleaned_data["person"]
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default)

@@ -4,12 +4,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.models import Person
 from core.selectors import person_of
-from core.shortcuts import own_person, show_error_messages, show_form_errors
+from core.shortcuts import own_person, redirect_back, show_error_messages, show_form_errors
 from mentoring import selectors, services
 from mentoring.forms import (
     AnswerForm,
@@ -271,10 +270,7 @@ def action_item_done(request: HttpRequest, pk: int) -> HttpResponse:
         services.action_item_complete(item=item, person=own_person(request))
     except PermissionDenied as error:
         raise Http404("No such action item.") from error
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = item.mentorship.get_absolute_url()  # never off-site
-    return redirect(back)
+    return redirect_back(request, item.mentorship.get_absolute_url())
 
 
 # --- Feedback -------------------------------------------------------------------------------
