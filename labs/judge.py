@@ -467,7 +467,7 @@ def _judge_test(
 ):
     result = {
         "id": cell.grade_id,
-        "title": cell.title or cell.grade_id,
+        "title": cell.display_title,
         "max_points": cell.points,
         "points": 0.0,
         "passed": False,

@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from labs.querysets import SubmissionQuerySet
-from labs.spec import LabSpec
+from labs.spec import LabSpec, readable_id
 
 
 class Lab(models.Model):
@@ -125,3 +125,14 @@ class Submission(models.Model):
         if self.score is None or not self.max_score:
             return None
         return round(100 * self.score / self.max_score, 1)
+
+    @property
+    def result_rows(self) -> list[dict]:
+        """The per-test results, each titled for people: results stored before tests had
+        readable titles carry their grade id as the title."""
+        return [
+            {**result, "title": readable_id(result.get("id"))}
+            if result.get("title") in (None, "", result.get("id"))
+            else result
+            for result in self.results
+        ]

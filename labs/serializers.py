@@ -1,6 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.markdown import render_markdown
+from labs import selectors
 from labs.models import Lab, Submission
 
 
@@ -34,8 +36,10 @@ class SubmissionUploadSerializer(serializers.Serializer):
 
 
 class TestResultSerializer(serializers.Serializer):
-    id = serializers.CharField(allow_null=True)
-    title = serializers.CharField()
+    id = serializers.CharField(allow_null=True, help_text="The test's grade id.")
+    title = serializers.CharField(
+        help_text="The test's docstring or first comment, else its grade id in words."
+    )
     passed = serializers.BooleanField()
     points = serializers.FloatField()
     max_points = serializers.FloatField()
@@ -43,12 +47,49 @@ class TestResultSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class LabAttemptsSerializer(serializers.Serializer):
+    used = serializers.IntegerField(
+        help_text="Attempts at the lab; one that failed to grade does not count."
+    )
+    limit = serializers.IntegerField(help_text="The lab's limit; 0 when it has none.")
+    left = serializers.IntegerField(allow_null=True, help_text="Null when there is no limit.")
+
+
 class SubmissionSerializer(serializers.ModelSerializer):
+    """Reads submissions from `selectors.submission_list`/`submission_get` (annotated)."""
+
     lab = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    results = TestResultSerializer(many=True, read_only=True)
+    results = TestResultSerializer(source="result_rows", many=True, read_only=True)
     flags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    percent = serializers.FloatField(read_only=True, allow_null=True)
+    passing_score = serializers.SerializerMethodField(
+        help_text="The percent of the points the lab asks for, in the version that graded it."
+    )
+    passed = serializers.SerializerMethodField(
+        help_text="Whether the grade reaches the passing score; null until the grade is final "
+        "(queued, running, needs_review, failed)."
+    )
+    verdict = serializers.SerializerMethodField(
+        help_text="The grade against the passing score, in words."
+    )
+    attempts = serializers.SerializerMethodField()
 
     class Meta:
         model = Submission
-        fields = ["id", "lab", "status", "score", "max_score", "results", "flags", "attempt",
-                  "created_at", "graded_at"]  # fmt: skip
+        fields = ["id", "lab", "status", "score", "max_score", "percent", "passing_score",
+                  "passed", "verdict", "results", "flags", "attempt", "attempts", "created_at",
+                  "graded_at"]  # fmt: skip
+
+    def get_passing_score(self, submission: Submission) -> float:
+        return selectors.submission_passing_score(submission)
+
+    def get_passed(self, submission: Submission) -> bool | None:
+        return selectors.submission_passed(submission)
+
+    def get_verdict(self, submission: Submission) -> str:
+        return selectors.submission_verdict(submission)
+
+    @extend_schema_field(LabAttemptsSerializer)
+    def get_attempts(self, submission: Submission) -> dict:
+        attempts = selectors.submission_attempts(submission)
+        return {"used": attempts.used, "limit": attempts.limit, "left": attempts.left}

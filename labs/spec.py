@@ -9,8 +9,10 @@ A spec is stored as JSON with each lab version (`to_dict` / `from_dict`), and it
 identifies the version.
 """
 
+import ast
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -68,6 +70,64 @@ class SpecCell:
     @property
     def graded(self) -> bool:
         return self.role in ("test", "manual", "task")
+
+    @property
+    def display_title(self) -> str:
+        """What a learner reads for this test: its docstring or first comment, else the title
+        the format gave it (Otter's "q2 test 1"), else its grade id in words. Only what the
+        learner's notebook shows is read: a hidden test's own words could give it away."""
+        own = "" if self.hidden else source_title(self.release_source)
+        if own:
+            return own
+        if self.title and self.title != self.grade_id:
+            return self.title
+        return readable_id(self.grade_id)
+
+
+TITLE_LENGTH = 120
+# Comment lines that are instructions to a grading tool, not a name for the test.
+_TOOL_COMMENT = re.compile(
+    r"^#+\s*(BEGIN\b|END\b|hidden\b|IGNORE\b|SOLUTION\b|SEED\b|YOUR CODE HERE|noqa\b|type:|"
+    r"-\*-|!)",
+    re.IGNORECASE,
+)
+
+
+def source_title(source: str) -> str:
+    """A test cell's name for itself: the first line of its docstring (or of its function's,
+    for Otter's exception-format tests), else its first comment line before any code."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:  # IPython magics and the like: comments can still name the test
+        body = []
+    docstring = ast.get_docstring(ast.Module(body=body, type_ignores=[]))
+    if not docstring and body and isinstance(body[0], ast.FunctionDef | ast.AsyncFunctionDef):
+        docstring = ast.get_docstring(body[0])
+    for line in (docstring or "").splitlines():
+        if line.strip():
+            return _shorten(line.strip())
+    for line in source.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        words = stripped.lstrip("#").strip()
+        if words and not _TOOL_COMMENT.match(stripped):
+            return _shorten(words)
+    return ""
+
+
+def readable_id(grade_id: str | None) -> str:
+    """A grade id as words, for tests that do not name themselves: `test_mean_shift` → "Mean
+    shift", `q2-test-1` → "Q2 test 1"."""
+    words = re.sub(r"^tests?(?=[_-])", "", grade_id or "")
+    words = " ".join(re.split(r"[_\-\s]+", words)).strip()
+    return words[:1].upper() + words[1:] if words else "Unnamed test"
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1] + "…"
 
 
 @dataclass(frozen=True)

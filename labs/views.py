@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -19,7 +18,7 @@ def lab_list(request: HttpRequest) -> HttpResponse:
         request,
         "labs/lab_list.html",
         {
-            "labs": selectors.lab_list(user=request.user),
+            "rows": selectors.lab_progress(user=request.user),
             "sandbox_notice": operator_warning(request.user),
         },
     )
@@ -36,6 +35,7 @@ def lab_detail(request: HttpRequest, slug: str, form: SubmissionForm | None = No
         "tests": spec.tests,
         "form": form or SubmissionForm(),
         "submissions": selectors.submission_list(user=request.user, lab=lab)[:20],
+        "attempts": selectors.lab_attempts(lab=lab, user=request.user),
         "sandbox_notice": operator_warning(request.user),
         "max_upload_mb": settings.LABS_MAX_UPLOAD_BYTES // (1024 * 1024),
         "import_report": import_report,
@@ -94,7 +94,7 @@ def lab_submit(request: HttpRequest, slug: str) -> HttpResponse:
     except UploadError as error:
         form.add_error("notebook", error.reason)
         return lab_detail(request, slug, form=form)
-    messages.success(request, "Your notebook is in the queue; this page updates by itself.")
+    # No flash message: the submission page's own banner says where grading is, and follows it.
     return redirect(submission)
 
 

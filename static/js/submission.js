@@ -1,14 +1,16 @@
-// The submission page follows grading live: it polls the status endpoint and redraws the status,
-// the score and the results table in place (no reload), then shows the graded notebook.
+// The submission page follows grading live: it polls the status endpoint and redraws the banner,
+// the status, the score, the verdict, the attempts and the results table in place (no reload),
+// then shows the graded notebook. The words come from the endpoint, as the page's first render.
 (function () {
   "use strict";
   const section = document.getElementById("submission");
   if (!section || section.dataset.finished === "true") return;
-  const badge = document.getElementById("submission-status");
+  const banner = document.getElementById("submission-banner");
+  const status = document.getElementById("submission-status");
   const score = document.getElementById("submission-score");
-  const waiting = document.getElementById("submission-waiting");
+  const verdict = document.getElementById("submission-verdict");
+  const attempts = document.getElementById("submission-attempts");
   const results = document.querySelector("#results tbody");
-  const labels = { queued: "Queued", running: "Running", graded: "Graded", needs_review: "Needs review", failed: "Failed" };
   const points = (n) => (Math.round(n * 100) / 100).toString();
 
   function cell(text) {
@@ -17,19 +19,24 @@
     return td;
   }
 
+  function badge(className, text) {
+    const span = document.createElement("span");
+    span.className = className;
+    span.textContent = text;
+    return span;
+  }
+
   function badgeCell(passed) {
     const td = document.createElement("td");
-    const span = document.createElement("span");
-    span.className = passed ? "badge badge--success" : "badge badge--danger";
-    span.textContent = passed ? "passed" : "failed";
-    td.appendChild(span);
+    td.appendChild(passed ? badge("badge badge--success", "passed") : badge("badge badge--danger", "not passed"));
     return td;
   }
 
   function drawResults(rows) {
     results.replaceChildren(...rows.map((r) => {
       const tr = document.createElement("tr");
-      const title = cell(r.title + (r.hidden ? " (hidden)" : ""));
+      const title = cell(r.title);
+      if (r.hidden) title.append(" ", badge("badge", "hidden"));
       tr.append(title, badgeCell(r.passed), cell(points(r.points) + " / " + points(r.max_points)), cell(r.message));
       return tr;
     }));
@@ -41,11 +48,18 @@
   }
 
   function draw(data) {
-    badge.textContent = labels[data.status] || data.status;
-    badge.dataset.status = data.status;
+    // The banner is redrawn on every answer, so that it always says what the status says.
+    banner.textContent = data.banner;
+    banner.className = "alert status-banner alert--" + data.banner_tone;
+    banner.dataset.status = data.status;
+    status.textContent = data.status_label;
+    status.dataset.status = data.status;
     if (data.score !== null) score.textContent = points(data.score) + " / " + points(data.max_score) + " points";
+    verdict.firstElementChild.textContent = data.verdict;
+    verdict.dataset.passed = data.passed === null ? "" : String(data.passed);
+    verdict.hidden = !data.verdict;
+    attempts.textContent = data.attempts_text;
     if (data.finished) {
-      waiting.hidden = true;
       drawResults(data.results);
       if (data.flags.includes("tamper_suspected")) {
         document.getElementById("tamper-note").hidden = false;
