@@ -3,6 +3,7 @@ for where they are: early-career engineers in Foundations (enrolled by their man
 in Production ML in practice and managers in Leading ML teams (by themselves). Idempotent."""
 
 from core.models import CareerStage, Person
+from core.skills.models import Skill
 from curriculum.models import Enrolment
 from curriculum.services import enrolment_create, paths_load
 
@@ -10,6 +11,10 @@ FOUNDATIONS, PRODUCTION, LEADING = "foundations", "production-ml", "leading-ml-t
 
 
 def seed_paths(*, stdout=None) -> None:
+    if not Skill.objects.exists():  # a database emptied by hand (or a test flush): no catalog
+        if stdout is not None:
+            stdout.write("Learning paths: not loaded, the skill catalog is empty.\n")
+        return
     paths = {path.slug: path for path in paths_load()}
     people = Person.objects.filter(user__is_active=True, user__is_staff=False).select_related(
         "user", "manager__user"

@@ -161,7 +161,7 @@ def seed_mentoring(*, stdout=None) -> None:
                 date=date,
                 minutes=minutes,
                 what=what,
-                skill=skills[skill],
+                skill=skills.get(skill),  # a database without the catalog has none
             )
     if stdout is not None:
         stdout.write(
@@ -177,12 +177,12 @@ def _question(people, skills, author, anonymous, title, body, tags, answers) -> 
         author=people[author],
         title=title,
         body=body,
-        skills=[skills[slug] for slug in tags],
+        skills=[skills[slug] for slug in tags if slug in skills],
         anonymous=anonymous,
     )
     for answerer, text, accepted in answers:
         answer = services.answer_create(question=question, author=people[answerer], body=text)
-        if accepted:
+        if accepted and services.MENTORING_SKILL_SLUG in skills:  # accepting is evidence
             services.answer_accept(question=question, answer=answer, person=people[author])
 
 
