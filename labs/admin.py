@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.admin_base import StrictModelAdmin
-from labs.models import Lab, LabVersion, Submission
+from labs.models import Lab, LabVersion, Submission, SubmissionReview
 
 
 class LabVersionInline(admin.TabularInline):
@@ -36,6 +36,19 @@ class LabVersionAdmin(StrictModelAdmin):
         return False
 
 
+class SubmissionReviewInline(admin.TabularInline):
+    """The sign-off history, append-only: decisions are made on the review page."""
+
+    model = SubmissionReview
+    fields = ["decision", "reviewer", "comment", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Submission)
 class SubmissionAdmin(StrictModelAdmin):
     list_display = ["__str__", "person", "status", "score", "max_score", "created_at"]
@@ -43,3 +56,4 @@ class SubmissionAdmin(StrictModelAdmin):
     search_fields = ["person__user__username", "lab__slug"]
     list_select_related = ["lab", "person__user"]
     readonly_fields = ["version", "answers", "results", "telemetry", "claims", "times_graded"]
+    inlines = [SubmissionReviewInline]

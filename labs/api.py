@@ -8,16 +8,18 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.shortcuts import api_person
+from core.shortcuts import api_person, call_service, validated
 from labs import selectors
 from labs.notebooks import notebook_bytes
 from labs.serializers import (
     LabSerializer,
+    ReviewCommentSerializer,
+    ReviewQueueSerializer,
     SubmissionCreatedSerializer,
     SubmissionSerializer,
     SubmissionUploadSerializer,
 )
-from labs.services import submission_create
+from labs.services import submission_approve, submission_create, submission_reject
 from labs.uploads import UploadError
 
 
@@ -95,3 +97,32 @@ class SubmissionViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
     def get_queryset(self):
         mine_only = self.action == "list" and self.request.query_params.get("all") != "1"
         return selectors.submission_list(user=self.request.user, mine_only=mine_only)
+
+    @extend_schema(request=ReviewCommentSerializer, responses={200: SubmissionSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: int) -> Response:
+        """Sign a grade off (reviewers of the learner and staff; 404 for anyone else)."""
+        return _sign_off(request, pk, submission_approve)
+
+    @extend_schema(request=ReviewCommentSerializer, responses={200: SubmissionSerializer})
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: int) -> Response:
+        """Send an attempt back with a comment; it does not count as an attempt."""
+        return _sign_off(request, pk, submission_reject)
+
+
+def _sign_off(request: Request, pk: int, service) -> Response:
+    submission = selectors.submission_to_review(user=request.user, pk=pk)
+    comment = validated(ReviewCommentSerializer, request)["comment"]
+    call_service(service, submission=submission, by=api_person(request), comment=comment)
+    decided = selectors.submission_get(user=request.user, pk=submission.pk)
+    return Response(SubmissionSerializer(decided).data)
+
+
+class ReviewQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Grades waiting for your sign-off (staff: all of them), the longest waiting first."""
+
+    serializer_class = ReviewQueueSerializer
+
+    def get_queryset(self):
+        return selectors.review_queue(user=self.request.user)

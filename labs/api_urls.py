@@ -7,5 +7,6 @@ router.include_root_view = False
 router.include_format_suffixes = False
 router.register("labs", api.LabViewSet, basename="lab")
 router.register("submissions", api.SubmissionViewSet, basename="submission")
+router.register("reviews", api.ReviewQueueViewSet, basename="review")
 
 urlpatterns = router.urls

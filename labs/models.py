@@ -64,6 +64,7 @@ class SubmissionStatus(models.TextChoices):
     GRADED = "graded", "Graded"
     NEEDS_REVIEW = "needs_review", "Needs review"
     FAILED = "failed", "Failed"
+    REJECTED = "rejected", "Sent back by a reviewer"
 
 
 class Submission(models.Model):
@@ -118,6 +119,7 @@ class Submission(models.Model):
             SubmissionStatus.GRADED,
             SubmissionStatus.NEEDS_REVIEW,
             SubmissionStatus.FAILED,
+            SubmissionStatus.REJECTED,
         )
 
     @property
@@ -136,3 +138,27 @@ class Submission(models.Model):
             else result
             for result in self.results
         ]
+
+
+class ReviewDecision(models.TextChoices):
+    APPROVE = "approve", "Approved"
+    REJECT = "reject", "Sent back"
+
+
+class SubmissionReview(models.Model):
+    """A reviewer's sign-off on a grade that waited for one: append-only history."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
+    # Kept when the reviewer leaves: the decision stays part of the submission's history.
+    reviewer = models.ForeignKey(
+        "core.Person", null=True, on_delete=models.SET_NULL, related_name="lab_reviews"
+    )
+    decision = models.CharField(max_length=10, choices=ReviewDecision.choices)
+    comment = models.TextField(blank=True, help_text="Markdown.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: submission #{self.submission_id}"

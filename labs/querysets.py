@@ -19,8 +19,13 @@ class SubmissionQuerySet(models.QuerySet):
         return self.filter(person__in=Person.objects.visible_to(user).values("pk"))
 
     def counting_attempts(self) -> "SubmissionQuerySet":
-        """The submissions that use up an attempt: one that failed to grade does not."""
-        return self.exclude(status="failed")  # SubmissionStatus.FAILED (models imports us)
+        """The submissions that use up an attempt: one that failed to grade does not, nor one a
+        reviewer sent back (SubmissionStatus.FAILED and REJECTED: models imports us)."""
+        return self.exclude(status__in=["failed", "rejected"])
+
+    def awaiting_review(self) -> "SubmissionQuerySet":
+        """Graded submissions waiting for a reviewer's sign-off, the longest waiting first."""
+        return self.filter(status="needs_review").order_by("graded_at", "pk")
 
     def with_outcome(self) -> "SubmissionQuerySet":
         """Annotated with what judging a grade needs, in this one query (no spec is loaded):

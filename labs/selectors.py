@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
+from core.models import Person
 from core.selectors import person_of
-from labs.models import Lab, Submission, SubmissionStatus
+from labs.models import Lab, Submission, SubmissionReview, SubmissionStatus
 from labs.querysets import DEFAULT_PASSING_SCORE
 
 # What the submission page's banner says in each state, and its tone (an `alert--` style).
@@ -35,6 +36,16 @@ STATUS_BANNERS = {
         "Failed to grade: the grader could not finish this notebook. It does not count as an "
         "attempt; you can submit it again.",
     ),
+    SubmissionStatus.REJECTED: (
+        "error",
+        "Sent back by a reviewer: read their comment below. It does not count as an attempt; "
+        "submit the lab again.",
+    ),
+}
+
+# What each flag the grader raises means, for reviewers (unknown flags are shown as they are).
+FLAG_WORDS = {
+    "tamper_suspected": "Signs that the notebook's kernel was tampered with",
 }
 
 
@@ -94,8 +105,13 @@ LAB_STATES = {
     "grading": "Being graded",
     "not_passed": "Not passed yet",
     "failed": "Not graded: grading failed, submit again",
+    "rejected": "Sent back by a reviewer: submit again",
     "not_tried": "Not tried yet",
 }
+
+
+# Statuses that do not use up an attempt (as SubmissionQuerySet.counting_attempts).
+NOT_COUNTING = (SubmissionStatus.FAILED, SubmissionStatus.REJECTED)
 
 
 def lab_progress(*, user) -> list[LabProgress]:
@@ -135,7 +151,7 @@ def _lab_progress(lab: Lab, rows: list) -> LabProgress:
         max_score=spec.max_score,
         passing_score=spec.settings.passing_score,
         attempts=Attempts(
-            used=sum(status != SubmissionStatus.FAILED for status, *_ in rows),
+            used=sum(status not in NOT_COUNTING for status, *_ in rows),
             limit=spec.settings.max_attempts,
         ),
         state=_lab_state(rows),
@@ -153,6 +169,7 @@ def _lab_state(rows: list) -> str:
         (SubmissionStatus.QUEUED, "grading"),
         (SubmissionStatus.RUNNING, "grading"),
         (SubmissionStatus.GRADED, "not_passed"),
+        (SubmissionStatus.REJECTED, "rejected"),
         (SubmissionStatus.FAILED, "failed"),
     ):
         if status in statuses:
@@ -242,6 +259,8 @@ def submission_passed(submission: Submission) -> bool | None:
 
 def submission_verdict(submission: Submission) -> str:
     """The grade in words: "Passed: 8 of 10 points (80%), the lab asks for 70%."."""
+    if submission.status == SubmissionStatus.REJECTED:
+        return "Not accepted: a reviewer sent this attempt back; it does not count."
     if submission.score is None or submission.status not in (
         SubmissionStatus.GRADED,
         SubmissionStatus.NEEDS_REVIEW,
@@ -287,6 +306,62 @@ def _number(value: float) -> str:
 
 def _count(value: float, noun: str) -> str:
     return f"{_number(value)} {noun}{'' if value == 1 else 's'}"
+
+
+# --- sign-off ---------------------------------------------------------------------------------
+
+
+def may_review(*, submission: Submission, person: Person | None) -> bool:
+    """Who signs a grade off: staff, or one of the learner's reviewers (their managers up the
+    line, their active mentors: `reviewer_candidates`); never the learner themself."""
+    if person is None or person.pk == submission.person_id or not person.user.is_active:
+        return False
+    return person.user.is_staff or _reviews(person, submission.person)
+
+
+def review_queue(*, user) -> QuerySet[Submission]:
+    """The submissions waiting for a sign-off that the user may give, the longest waiting first:
+    staff see all of them; others those of the people they are a reviewer of."""
+    viewer = person_of(user)
+    if viewer is None or not user.is_active:
+        return Submission.objects.none()
+    waiting = (
+        Submission.objects.visible_to(user)
+        .awaiting_review()
+        .exclude(person=viewer)
+        .select_related("lab", "person__user")
+    )
+    if user.is_staff:
+        return waiting
+    # Whom the viewer reviews is decided per learner (apps register who else may review), so
+    # it is asked once for each learner who has something waiting, among those they may see.
+    learners = Person.objects.filter(pk__in=waiting.values("person_id"))
+    mine = [p.pk for p in learners if _reviews(viewer, p)]
+    return waiting.filter(person__in=mine)
+
+
+def _reviews(viewer: Person, learner: Person) -> bool:
+    from core.skills.selectors import reviewer_candidates
+
+    return reviewer_candidates(person=learner).filter(pk=viewer.pk).exists()
+
+
+def submission_to_review(*, user, pk: int) -> Submission:
+    """A submission the user may sign off (waiting or not: the page shows what was decided);
+    404 for anyone else."""
+    submission = submission_get(user=user, pk=pk)
+    if not may_review(submission=submission, person=person_of(user)):
+        raise Http404("No such submission.")
+    return submission
+
+
+def submission_reviews(submission: Submission) -> QuerySet[SubmissionReview]:
+    """The sign-off history, oldest first."""
+    return submission.reviews.select_related("reviewer__user")
+
+
+def flag_words(flags: list[str]) -> list[str]:
+    return [FLAG_WORDS.get(flag, flag.replace("_", " ").capitalize()) for flag in flags]
 
 
 def labs_panel_context(request) -> dict | None:

@@ -93,3 +93,37 @@ class SubmissionSerializer(serializers.ModelSerializer):
     def get_attempts(self, submission: Submission) -> dict:
         attempts = selectors.submission_attempts(submission)
         return {"used": attempts.used, "limit": attempts.limit, "left": attempts.left}
+
+
+class ReviewCommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Markdown. Required to send an attempt back: the learner reads it.",
+    )
+
+
+class ReviewQueueSerializer(SubmissionSerializer):
+    """A submission waiting for a sign-off, as the review queue lists it."""
+
+    learner = serializers.SerializerMethodField()
+    flag_words = serializers.SerializerMethodField(help_text="The flags, in words.")
+    waiting_since = serializers.DateTimeField(source="graded_at", read_only=True)
+
+    class Meta(SubmissionSerializer.Meta):
+        # No status: every row waits for a sign-off (needs_review).
+        fields = ["id", "lab", "learner", "score", "max_score", "percent", "flags", "flag_words",
+                  "attempt", "waiting_since"]  # fmt: skip
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+        }
+    )
+    def get_learner(self, submission: Submission) -> dict:
+        return {"id": submission.person_id, "name": submission.person.display_name}
+
+    def get_flag_words(self, submission: Submission) -> list[str]:
+        return selectors.flag_words(submission.flags)

@@ -7,15 +7,27 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Person
+from core.services import enqueue_on_commit
 from labs import executor, judge
 from labs.feedback import render_feedback
 from labs.format import build_release, load_lab, load_labs
-from labs.models import Lab, LabVersion, Submission, SubmissionStatus
+from labs.models import (
+    Lab,
+    LabVersion,
+    ReviewDecision,
+    Submission,
+    SubmissionReview,
+    SubmissionStatus,
+)
+from labs.selectors import may_review
 from labs.spec import LabSpec, SpecCell
 from labs.uploads import UploadError, parse_upload
 
@@ -277,11 +289,7 @@ def submission_grade(*, submission_id: int, worker: str | None = None) -> Submis
 
 def _finish(submission, spec, graded: Graded, feedback: str, worker: str) -> Submission | None:
     grade, execution = graded.grade, graded.execution
-    needs_review = (
-        bool(grade.flags)
-        or spec.settings.review_policy == "always"
-        or (spec.settings.review_policy == "manual" and spec.max_score > spec.auto_max_score)
-    )
+    needs_review = _needs_review(spec, grade)
     status = SubmissionStatus.NEEDS_REVIEW if needs_review else SubmissionStatus.GRADED
     telemetry = {
         "sandbox": execution.sandbox,
@@ -313,11 +321,26 @@ def _finish(submission, spec, graded: Graded, feedback: str, worker: str) -> Sub
         logger.warning("submission %s was taken over before %s finished", submission.pk, worker)
         return None
     submission = Submission.objects.select_related("lab", "person").get(pk=submission.pk)
-    if status == SubmissionStatus.GRADED and _passed(submission, spec):
+    if status == SubmissionStatus.GRADED:
+        _count_final_grade(submission, spec)
+    return submission
+
+
+def _needs_review(spec: LabSpec, grade: judge.Grade) -> bool:
+    """Whether the lab's review policy (spec.REVIEW_POLICIES) holds this grade for sign-off."""
+    policy = spec.settings.review_policy
+    if policy in ("none", "always"):
+        return policy == "always"
+    hand_graded = policy == "manual" and spec.max_score > spec.auto_max_score
+    return bool(grade.flags) or hand_graded
+
+
+def _count_final_grade(submission: Submission, spec: LabSpec) -> None:
+    """A final grade that passes is evidence, and the first pass asks for a re-assessment."""
+    if _passed(submission, spec):
         submission_record_evidence(submission=submission)
         if not _passed_before(submission, spec):
             _ask_for_reassessment(submission=submission)
-    return submission
 
 
 def _passed(submission: Submission, spec: LabSpec) -> bool:
@@ -368,6 +391,87 @@ def submission_record_evidence(*, submission: Submission) -> None:
             url=submission.get_absolute_url(),
             source=f"labs.submission:{submission.pk}",
         )
+
+
+# --- signing off ------------------------------------------------------------------------------
+
+
+def submission_approve(*, submission: Submission, by: Person, comment: str = "") -> Submission:
+    """Sign a grade off: it becomes final, and a pass counts as an automatic pass does."""
+    return _sign_off(submission=submission, by=by, decision=ReviewDecision.APPROVE, comment=comment)
+
+
+def submission_reject(*, submission: Submission, by: Person, comment: str) -> Submission:
+    """Send a grade back: the attempt does not count, and the learner submits again."""
+    if not (comment or "").strip():
+        raise ValidationError(
+            {"comment": "Say why the grade is sent back: the learner reads it before trying again."}
+        )
+    return _sign_off(submission=submission, by=by, decision=ReviewDecision.REJECT, comment=comment)
+
+
+@transaction.atomic
+def _sign_off(*, submission: Submission, by: Person, decision: str, comment: str) -> Submission:
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("lab", "person__user", "version")
+        .get(pk=submission.pk)
+    )
+    if not may_review(submission=submission, person=by):
+        raise PermissionDenied("You may not review this submission.")
+    if submission.status != SubmissionStatus.NEEDS_REVIEW:
+        raise ValidationError(
+            f"This submission is not waiting for a sign-off: it is "
+            f"“{submission.get_status_display().lower()}”."
+        )
+    review = SubmissionReview(
+        submission=submission, reviewer=by, decision=decision, comment=comment.strip()
+    )
+    review.full_clean()
+    review.save()
+    approved = decision == ReviewDecision.APPROVE
+    submission.status = SubmissionStatus.GRADED if approved else SubmissionStatus.REJECTED
+    submission.save(update_fields=["status"])
+    if approved:
+        _count_final_grade(submission, submission.version.get_spec())
+    from labs.tasks import notify_review_decision
+
+    enqueue_on_commit(notify_review_decision, review.pk)
+    return submission
+
+
+def review_decision_notify(*, review_id: int) -> bool:
+    """E-mail the learner a reviewer's decision on their submission; False when none is sent."""
+    review = (
+        SubmissionReview.objects.select_related("submission__lab", "submission__person__user")
+        .filter(pk=review_id)
+        .first()
+    )
+    if review is None or not review.submission.person.user.email:
+        return False
+    submission = review.submission
+    link = settings.SITE_URL.rstrip("/") + reverse("labs:submission", kwargs={"pk": submission.pk})
+    if review.decision == ReviewDecision.APPROVE:
+        subject = f"Your grade in “{submission.lab.title}” is signed off"
+        body = "A reviewer signed off your grade: it is final now."
+    else:
+        subject = f"Your attempt at “{submission.lab.title}” was sent back"
+        body = (
+            "A reviewer sent your attempt back; it does not count as an attempt. "
+            "Read why, then submit the lab again."
+        )
+    comment = f"\n\nTheir comment:\n{review.comment}" if review.comment else ""
+    try:
+        send_mail(
+            subject=subject,
+            message=f"{body}{comment}\n\nYour submission: {link}\n",
+            from_email=None,
+            recipient_list=[submission.person.user.email],
+        )
+    except Exception:
+        logger.exception("Could not e-mail the decision of review %s", review_id)
+        return False
+    return True
 
 
 def submissions_sweep(*, older_than_seconds: int = 30) -> list[int]:

@@ -26,7 +26,11 @@ CellType = Literal["code", "markdown", "raw"]
 # task: a markdown task graded by hand, with points
 Role = Literal["plain", "locked", "answer", "manual", "test", "task"]
 Comparison = Literal["exact", "tolerance", "set", "sequence", "range", "output"]
-REVIEW_POLICIES = ("none", "manual", "always")
+# When a grade waits for a person's sign-off (needs_review) before it counts:
+# none: never (flags are still shown to reviewers and staff); flagged: when the grader raised a
+# flag (tampering signs, say); manual: when flagged or the lab has cells graded by hand;
+# always: every grade.
+REVIEW_POLICIES = ("none", "flagged", "manual", "always")
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,7 @@ class LabSettings:
     memory_mb: int = 1024  # address-space limit of the kernel
     max_attempts: int = 0  # 0 means unlimited
     passing_score: float = 100.0  # percent of the total points
-    review_policy: str = "none"  # none | manual (cells graded by hand) | always
+    review_policy: str = "flagged"  # one of REVIEW_POLICIES
 
 
 @dataclass(frozen=True)

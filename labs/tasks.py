@@ -26,3 +26,9 @@ def sweep_submissions() -> None:
     ids = services.submissions_sweep()
     if ids:
         logger.info("re-enqueued submissions %s", ids)
+
+
+@shared_task(name="labs.tasks.notify_review_decision")
+def notify_review_decision(review_id: int) -> bool:
+    """E-mail the learner a reviewer's sign-off or send-back."""
+    return services.review_decision_notify(review_id=review_id)

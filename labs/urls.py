@@ -6,6 +6,8 @@ app_name = "labs"
 
 urlpatterns = [
     path("", views.lab_list, name="index"),
+    path("reviews/", views.review_queue, name="review-queue"),
+    path("submissions/<int:pk>/review/", views.submission_review, name="submission-review"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path("submissions/<int:pk>/status/", views.submission_status, name="submission-status"),
     path("submissions/<int:pk>/feedback/", views.submission_feedback, name="submission-feedback"),

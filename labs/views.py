@@ -1,16 +1,23 @@
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.notebooks import NOTEBOOK_CSP
 from core.selectors import person_of
+from core.shortcuts import own_person, show_form_errors
 from labs import selectors
-from labs.forms import SubmissionForm
+from labs.forms import ReviewForm, SubmissionForm
+from labs.models import SubmissionStatus
 from labs.notebooks import notebook_bytes
 from labs.notices import operator_warning
-from labs.services import submission_create
+from labs.services import submission_approve, submission_create, submission_reject
 from labs.uploads import UploadError
+
+REVIEW_QUEUE_PAGE_SIZE = 25
 
 
 def lab_list(request: HttpRequest) -> HttpResponse:
@@ -20,6 +27,7 @@ def lab_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": selectors.lab_progress(user=request.user),
             "sandbox_notice": operator_warning(request.user),
+            "reviews_waiting": selectors.review_queue(user=request.user).count(),
         },
     )
 
@@ -100,10 +108,61 @@ def lab_submit(request: HttpRequest, slug: str) -> HttpResponse:
 
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = selectors.submission_get(user=request.user, pk=pk)
+    reviewer = selectors.may_review(submission=submission, person=person_of(request.user))
     return render(
         request,
         "labs/submission_detail.html",
-        {"submission": submission, "status": selectors.submission_status(submission)},
+        {
+            "submission": submission,
+            "status": selectors.submission_status(submission),
+            "reviews": selectors.submission_reviews(submission),
+            "can_review": reviewer and submission.status == SubmissionStatus.NEEDS_REVIEW,
+        },
+    )
+
+
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    queue = selectors.review_queue(user=request.user)
+    page = Paginator(queue, REVIEW_QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    for submission in page:
+        submission.flag_words = selectors.flag_words(submission.flags)
+    return render(request, "labs/review_queue.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer's page: the notebook, the results and the flags, and the sign-off forms."""
+    submission = selectors.submission_to_review(user=request.user, pk=pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        service = submission_approve
+        if form.cleaned_data["decision"] == "reject":
+            service = submission_reject
+        try:
+            service(
+                submission=submission,
+                by=own_person(request),
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            show_form_errors(form, error)
+        else:
+            decided = "signed off" if service is submission_approve else "sent back"
+            messages.success(request, f"Attempt {submission.attempt} was {decided}.")
+            return redirect("labs:review-queue")
+    return render(
+        request,
+        "labs/submission_review.html",
+        {
+            "submission": submission,
+            "status": selectors.submission_status(submission),
+            "flags": selectors.flag_words(submission.flags),
+            "reviews": selectors.submission_reviews(submission),
+            "waiting": submission.status == SubmissionStatus.NEEDS_REVIEW,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
     )
 
 

@@ -128,7 +128,7 @@ def _settings_problems(values: Mapping[str, Any]) -> list[str]:
     score = values.get("passing_score", 0)
     if not is_number(score) or not 0 <= score <= 100:
         problems.append(f"passing_score must be a number from 0 to 100, not {score!r}")
-    policy = values.get("review_policy", "none")
+    policy = values.get("review_policy", "flagged")
     if policy not in REVIEW_POLICIES:
         problems.append(
             f"review_policy must be one of {', '.join(REVIEW_POLICIES)}, not {policy!r}"
