@@ -323,6 +323,9 @@ def _finish(submission, spec, graded: Graded, feedback: str, worker: str) -> Sub
     submission = Submission.objects.select_related("lab", "person").get(pk=submission.pk)
     if status == SubmissionStatus.GRADED:
         _count_final_grade(submission, spec)
+    from labs.tasks import notify_graded
+
+    enqueue_on_commit(notify_graded, submission.pk)
     return submission
 
 
@@ -440,6 +443,72 @@ def _sign_off(*, submission: Submission, by: Person, decision: str, comment: str
     return submission
 
 
+def _submission_link(submission: Submission, name: str = "labs:submission") -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, kwargs={"pk": submission.pk})
+
+
+def _mail(*, subject: str, body: str, to: list[str], what: str) -> bool:
+    """Send one e-mail; a mail server that is down is logged (the rows are saved already)."""
+    if not to:
+        return False
+    try:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=to)
+    except Exception:
+        logger.exception("Could not e-mail %s", what)
+        return False
+    return True
+
+
+def graded_notify(*, submission_id: int) -> int:
+    """After grading: the learner hears their result; a grade that waits for a sign-off is
+    announced to the reviewers nearest the learner (their manager and their mentors, not the
+    whole line above). Returns how many e-mails were sent."""
+    from core.skills.selectors import managers_of, reviewer_candidates
+
+    submission = (
+        Submission.objects.select_related("lab", "person__user").filter(pk=submission_id).first()
+    )
+    if submission is None or submission.status not in (
+        SubmissionStatus.GRADED,
+        SubmissionStatus.NEEDS_REVIEW,
+    ):
+        return 0
+    learner, lab = submission.person, submission.lab
+    score = f"{submission.score:g} of {submission.max_score:g} points"
+    waits = submission.status == SubmissionStatus.NEEDS_REVIEW
+    sent = _mail(
+        subject=f"Your attempt at “{lab.title}” is graded",
+        body=(
+            f"Your attempt {submission.attempt} at “{lab.title}” scored {score}."
+            + (" A reviewer signs it off before it counts." if waits else "")
+            + f"\n\nThe results, test by test: {_submission_link(submission)}\n"
+        ),
+        to=[learner.user.email] if learner.user.email else [],
+        what=f"the grade of submission {submission_id}",
+    )
+    if not waits:
+        return int(sent)
+    further_up = {m.pk for m in managers_of(learner)[1:]}
+    reviewers = [
+        r.user.email
+        for r in reviewer_candidates(person=learner)
+        if r.pk not in further_up and r.user.email
+    ]
+    asked = _mail(
+        subject=f"{learner.display_name}'s grade in “{lab.title}” waits for your sign-off",
+        body=(
+            f"{learner.display_name} scored {score} in “{lab.title}”; the lab asks for a "
+            f"reviewer's sign-off before the grade counts.\n\n"
+            f"Review it: {_submission_link(submission, 'labs:submission-review')}\n"
+            f"Everything waiting for you: "
+            f"{settings.SITE_URL.rstrip('/')}{reverse('labs:review-queue')}\n"
+        ),
+        to=reviewers,
+        what=f"the sign-off request of submission {submission_id}",
+    )
+    return int(sent) + int(asked)
+
+
 def review_decision_notify(*, review_id: int) -> bool:
     """E-mail the learner a reviewer's decision on their submission; False when none is sent."""
     review = (
@@ -450,7 +519,7 @@ def review_decision_notify(*, review_id: int) -> bool:
     if review is None or not review.submission.person.user.email:
         return False
     submission = review.submission
-    link = settings.SITE_URL.rstrip("/") + reverse("labs:submission", kwargs={"pk": submission.pk})
+    link = _submission_link(submission)
     if review.decision == ReviewDecision.APPROVE:
         subject = f"Your grade in “{submission.lab.title}” is signed off"
         body = "A reviewer signed off your grade: it is final now."
@@ -461,17 +530,12 @@ def review_decision_notify(*, review_id: int) -> bool:
             "Read why, then submit the lab again."
         )
     comment = f"\n\nTheir comment:\n{review.comment}" if review.comment else ""
-    try:
-        send_mail(
-            subject=subject,
-            message=f"{body}{comment}\n\nYour submission: {link}\n",
-            from_email=None,
-            recipient_list=[submission.person.user.email],
-        )
-    except Exception:
-        logger.exception("Could not e-mail the decision of review %s", review_id)
-        return False
-    return True
+    return _mail(
+        subject=subject,
+        body=f"{body}{comment}\n\nYour submission: {link}\n",
+        to=[submission.person.user.email],
+        what=f"the decision of review {review_id}",
+    )
 
 
 def submissions_sweep(*, older_than_seconds: int = 30) -> list[int]:

@@ -32,3 +32,9 @@ def sweep_submissions() -> None:
 def notify_review_decision(review_id: int) -> bool:
     """E-mail the learner a reviewer's sign-off or send-back."""
     return services.review_decision_notify(review_id=review_id)
+
+
+@shared_task(name="labs.tasks.notify_graded")
+def notify_graded(submission_id: int) -> int:
+    """E-mail the learner their grade, and their reviewers when it waits for a sign-off."""
+    return services.graded_notify(submission_id=submission_id)

@@ -18,6 +18,7 @@ from labs import selectors
 from labs.format import load_lab
 from labs.models import ReviewDecision, Submission, SubmissionStatus
 from labs.services import (
+    graded_notify,
     lab_store,
     submission_approve,
     submission_create,
@@ -120,9 +121,10 @@ def test_a_grade_that_waits_counts_only_once_approved(
     assert lab_evidence(org.engineer).filter(skill__slug="testing").exists()
     # The first pass asks for a re-assessment, as an automatic pass does.
     assert ReviewRequest.objects.get().reviewer == org.manager
-    to_learner = [m for m in mail.outbox if m.to == [org.engineer.user.email]]
-    assert len(to_learner) == 1 and "signed off" in to_learner[0].subject
-    assert "Well done." in to_learner[0].body
+    to_learner = [m.subject for m in mail.outbox if m.to == [org.engineer.user.email]]
+    assert len(to_learner) == 2  # graded, waiting; then signed off
+    assert "is graded" in to_learner[0] and "signed off" in to_learner[1]
+    assert "Well done." in mail.outbox[-1].body
 
 
 # --- signing off -----------------------------------------------------------------------------
@@ -339,3 +341,44 @@ def test_the_api_lists_the_queue_and_signs_off(lab, org, client):
     again = client.post(approve, {}, content_type="application/json")
     assert again.status_code == 400
     assert client.get(reverse("api:review-list")).json()["results"] == []
+
+
+# --- e-mail after grading: the learner, and the nearest reviewers when it waits ----------------
+
+
+def test_a_grade_is_mailed_to_the_learner_once_grading_commits(
+    reference_version, org, eager_tasks, django_capture_on_commit_callbacks
+):
+    graded = grade(reference_version, org.engineer, CORRECT, django_capture_on_commit_callbacks)
+
+    assert graded.status == SubmissionStatus.GRADED
+    mine = [m for m in mail.outbox if m.to == [org.engineer.user.email]]
+    assert len(mine) == 1
+    assert "is graded" in mine[0].subject and "scored 4 of 4 points" in mine[0].body
+    assert graded.get_absolute_url() in mine[0].body
+    assert not any("sign-off" in m.subject for m in mail.outbox)
+
+
+def test_a_grade_that_waits_asks_the_nearest_manager_not_the_whole_line(lab, org, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    submission = waiting(lab, org.engineer, score=3.0)
+
+    assert graded_notify(submission_id=submission.pk) == 2
+
+    to_learner, to_reviewers = mail.outbox
+    assert to_learner.to == [org.engineer.user.email]
+    assert "A reviewer signs it off before it counts." in to_learner.body
+    assert to_reviewers.to == [org.manager.user.email]  # not the director above him
+    assert "waits for your sign-off" in to_reviewers.subject
+    assert f"/labs/submissions/{submission.pk}/review/" in to_reviewers.body
+
+
+def test_nothing_is_mailed_for_a_submission_still_in_the_queue(lab, org, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    submission = waiting(lab, org.engineer)
+    submission.status = SubmissionStatus.QUEUED
+    submission.save()
+
+    assert graded_notify(submission_id=submission.pk) == 0
+    assert graded_notify(submission_id=10**9) == 0
+    assert not mail.outbox
