@@ -381,7 +381,9 @@ def _ask_for_reassessment(*, submission: Submission) -> None:
 
 
 def submission_record_evidence(*, submission: Submission) -> None:
-    """A passing grade is evidence, in the skill matrix, for each skill the lab trains."""
+    """A passing grade is evidence, in the skill matrix, for each skill the lab trains: once
+    per learner and lab version (passing the same version again adds nothing; the row links
+    the first submission that passed it)."""
     from core.skills.models import EvidenceKind, Skill
     from core.skills.services import evidence_record
 
@@ -392,7 +394,7 @@ def submission_record_evidence(*, submission: Submission) -> None:
             kind=EvidenceKind.LAB_RESULT,
             title=f"Passed the lab “{submission.lab.title}” ({submission.percent:g}%)",
             url=submission.get_absolute_url(),
-            source=f"labs.submission:{submission.pk}",
+            source=f"labs.version:{submission.version_id}",
         )
 
 

@@ -48,6 +48,10 @@ def test_the_first_pass_asks_the_manager_once_and_a_fail_asks_nobody(
 
     grade(reference_version, org.engineer, CORRECT, 3, django_capture_on_commit_callbacks)
 
+    # Evidence is once per learner and lab version: the second pass adds none.
+    evidence = passed.person.evidence.get(kind=EvidenceKind.LAB_RESULT, skill__slug="testing")
+    assert evidence.url == passed.get_absolute_url()
+
     assert ReviewRequest.objects.count() == 1
     assert len([m for m in mail.outbox if "asks for a review" in m.subject]) == 1
 
