@@ -3,6 +3,7 @@ status change from queued to graded live, without a reload; the feedback is show
 Issue 12: the banner follows the status, the result is read against the lab's passing score with
 the attempts, tests carry titles, and the lab list shows the best score and the pass state."""
 
+import dataclasses
 import json
 import os
 
@@ -12,7 +13,7 @@ from django.core.management import call_command
 
 from labs.services import lab_store
 from tests.e2e.test_platform import sign_in
-from tests.labs.conftest import PARTIAL, REFERENCE_LAB, validated
+from tests.labs.conftest import CORRECT, PARTIAL, REFERENCE_LAB, validated
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
@@ -89,4 +90,74 @@ def test_a_learner_submits_a_notebook_and_watches_it_graded_live(
     assert "2 / 4 points (50%)" in row.inner_text()
     assert "Not passed yet" in row.inner_text()
     page.screenshot(path=artifacts_dir / "lab-list-progress.png", full_page=True)
+    assert page.outside_requests == []
+
+
+def test_a_grade_that_waits_is_explained_signed_off_by_the_manager_and_counts(
+    page, live_server, reference_lab, celery_worker, artifacts_dir, tmp_path
+):
+    """Issue 12, acceptance 5: submit, read why the grade waits, approve as the learner's
+    manager, see the evidence on the learner's matrix."""
+    from core.models import Person
+    from labs.models import Submission
+
+    version = reference_lab.current_version
+    spec = version.get_spec()
+    spec = dataclasses.replace(
+        spec, settings=dataclasses.replace(spec.settings, review_policy="always")
+    )
+    lab_store(spec=spec, report=version.validation)
+    amara = Person.objects.get(user__username="amara")
+
+    sign_in(page, live_server.url, "amara")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}{reference_lab.get_absolute_url()}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the notebook").click()
+    notebook = nbformat.reads(download.value.path().read_text(), as_version=4)
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in CORRECT:
+            cell.source = CORRECT[grade_id]
+    answered = tmp_path / "answers.ipynb"
+    answered.write_text(json.dumps(notebook))
+    page.get_by_label("Your notebook (.ipynb)").set_input_files(answered)
+    page.get_by_role("button", name="Submit for grading").click()
+    page.wait_for_url("**/labs/submissions/*/")
+    page.wait_for_function(
+        "document.getElementById('submission-status').dataset.status === 'needs_review'",
+        timeout=120_000,
+        polling=100,
+    )
+    banner = page.locator("#submission-banner").inner_text()
+    assert banner.startswith("Graded, waiting for a reviewer")
+    page.screenshot(path=artifacts_dir / "lab-review-1-waiting.png", full_page=True)
+    submission = Submission.objects.get(person=amara, lab=reference_lab)
+    from_this_lab = amara.evidence.filter(source=f"labs.version:{submission.version_id}")
+    assert not from_this_lab.exists()  # a grade that waits counts for nothing yet
+
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "tomas")  # Amara's manager
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("link", name="Labs", exact=True).click()
+    page.locator("#reviews-waiting a").click()
+    page.get_by_role("link", name=f"Review {amara.display_name}").click()
+    page.screenshot(path=artifacts_dir / "lab-review-2-review.png", full_page=True)
+    page.get_by_label("Comment").fill("Clean and well tested.")
+    page.get_by_role("button", name="Approve the grade").click()
+    page.wait_for_load_state()
+
+    submission.refresh_from_db()
+    assert submission.status == "graded" and from_this_lab.exists()
+    page.goto(f"{live_server.url}/skills/person/{amara.pk}/skill/testing/")
+    evidence = page.locator("[aria-labelledby='evidence-title']").inner_text()
+    assert f"Passed the lab “{reference_lab.title}”" in evidence
+    page.screenshot(path=artifacts_dir / "lab-review-3-evidence.png", full_page=True)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}{submission.get_absolute_url()}")
+    assert "Clean and well tested." in page.locator("main").inner_text()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the submission page is {width} px wide at 390 px"
+    page.screenshot(path=artifacts_dir / "lab-review-4-phone.png", full_page=True)
     assert page.outside_requests == []
