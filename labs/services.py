@@ -83,7 +83,18 @@ def lab_import_all(
     return [lab_import_spec(spec=spec, user=user, force=force) for spec in specs]
 
 
+# Addresses under /labs/ that are pages of their own: a lab with one of these slugs would be
+# unreachable at /labs/<slug>/.
+RESERVED_SLUGS = frozenset({"reviews", "people", "submissions"})
+
+
 def lab_import_spec(*, spec: LabSpec, user=None, force: bool = False) -> LabVersion:
+    if spec.settings.slug in RESERVED_SLUGS:
+        raise LabImportError(
+            f"The slug “{spec.settings.slug}” names a page of Cultivate's own; give the lab "
+            "another slug in its settings (lab.toml `slug`).",
+            {},
+        )
     source_hash = spec.content_hash()
     known = LabVersion.objects.filter(
         lab__slug=spec.settings.slug, validation__source_hash=source_hash

@@ -113,3 +113,15 @@ def test_settings_added_later_keep_the_version_and_refresh_the_report(db, tmp_pa
     assert (again.pk, again.number, again.content_hash) == (first.pk, 1, first.content_hash)
     assert again.lab.title == "Week 1"
     assert not any("slug" in note["message"] for note in again.validation["notes"])
+
+
+@pytest.mark.parametrize("slug", ["reviews", "people", "submissions"])
+def test_a_slug_that_names_a_page_of_ours_is_refused_before_anything_runs(db, tmp_path, slug):
+    folder = tmp_path / "lab"
+    shutil.copytree(REFERENCE_LAB, folder)
+    (folder / "lab.toml").write_text(f'slug = "{slug}"\n')
+
+    with pytest.raises(CommandError, match=f"The slug “{slug}” names a page of Cultivate's own"):
+        import_lab(folder)
+
+    assert not Lab.objects.exists()
