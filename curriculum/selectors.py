@@ -362,3 +362,15 @@ def team_progress(*, user: AbstractBaseUser) -> tuple[list[Path], list[TeamRow]]
     found = progress_for(people=people, paths=paths)
     rows = [TeamRow(person, [found[(person.pk, path.pk)] for path in paths]) for person in people]
     return paths, rows
+
+
+# --- A people filter for other apps (core.people_filters) -----------------------------------
+
+
+def path_choices() -> list[tuple[str, str]]:
+    return list(Path.objects.values_list("slug", "title"))
+
+
+def people_enrolled_in(people: QuerySet[Person], slug: str) -> QuerySet[Person]:
+    """Those of `people` enrolled in the path `slug` (e.g. a gradebook filtered by path)."""
+    return people.filter(path_enrolments__path__slug=slug)

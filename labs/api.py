@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
@@ -8,10 +8,12 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.people_filters import people_filters
 from core.shortcuts import api_person, call_service, validated
-from labs import selectors
+from labs import gradebook, selectors
 from labs.notebooks import notebook_bytes
 from labs.serializers import (
+    GradebookRowSerializer,
     LabSerializer,
     ReviewCommentSerializer,
     ReviewQueueSerializer,
@@ -54,6 +56,24 @@ class LabViewSet(viewsets.ReadOnlyModelViewSet):
             mine = selectors.submission_list(user=request.user, lab=lab)
             return Response(SubmissionSerializer(mine, many=True).data)
         return _submit(request, lab)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(f.key, str, required=False, description=f"{f.label} (a value).")
+            for f in people_filters()
+        ],
+        responses={200: GradebookRowSerializer(many=True)},
+    )
+    @action(detail=True)
+    def gradebook(self, request: Request, slug: str) -> Response:
+        """Each learner's standing in the lab, for their managers and staff (404 for anyone
+        else), by name, a page at a time (as every list); filters as the gradebook page."""
+        lab = self.get_object()
+        filters = gradebook.GradebookFilterForm(request.query_params).values()
+        learners = gradebook.lab_learners(user=request.user, lab=lab, filters=filters)
+        page = self.paginate_queryset(learners)
+        rows = gradebook.lab_gradebook_rows(lab=lab, people=page)
+        return self.get_paginated_response(GradebookRowSerializer(rows, many=True).data)
 
 
 def _submit(request: Request, lab) -> Response:

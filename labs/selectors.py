@@ -91,7 +91,7 @@ class LabProgress:
 
     @property
     def best_percent(self) -> float | None:
-        return _percent(self.best_score, self.best_max_score)
+        return percent_of(self.best_score, self.best_max_score)
 
     @property
     def state_label(self) -> str:
@@ -145,7 +145,7 @@ def _lab_progress(lab: Lab, rows: list) -> LabProgress:
         for status, score, max_score, _ in rows
         if score is not None and status in (SubmissionStatus.GRADED, SubmissionStatus.NEEDS_REVIEW)
     ]
-    best = max(scored, key=lambda pair: _percent(*pair) or 0.0, default=(None, 0.0))
+    best = max(scored, key=lambda pair: percent_of(*pair) or 0.0, default=(None, 0.0))
     return LabProgress(
         lab=lab,
         max_score=spec.max_score,
@@ -154,15 +154,15 @@ def _lab_progress(lab: Lab, rows: list) -> LabProgress:
             used=sum(status not in NOT_COUNTING for status, *_ in rows),
             limit=spec.settings.max_attempts,
         ),
-        state=_lab_state(rows),
+        state=lab_state(rows),
         best_score=best[0],
         best_max_score=best[1],
     )
 
 
-def _lab_state(rows: list) -> str:
+def lab_state(rows: list) -> str:
     statuses = {status for status, *_ in rows}
-    if any(_passes(status, score, max_score, mark) for status, score, max_score, mark in rows):
+    if any(grade_passes(status, score, max_score, mark) for status, score, max_score, mark in rows):
         return "passed"
     for status, state in (
         (SubmissionStatus.NEEDS_REVIEW, "review"),
@@ -254,7 +254,7 @@ def submission_passed(submission: Submission) -> bool | None:
     if submission.status != SubmissionStatus.GRADED:
         return None
     mark = submission_passing_score(submission)
-    return _passes(submission.status, submission.score, submission.max_score, mark)
+    return grade_passes(submission.status, submission.score, submission.max_score, mark)
 
 
 def submission_verdict(submission: Submission) -> str:
@@ -288,12 +288,12 @@ def submission_attempts(submission: Submission) -> Attempts:
     return Attempts(used=used, limit=limit)
 
 
-def _passes(status: str, score: float | None, max_score: float, mark: float) -> bool:
-    percent = _percent(score, max_score)
+def grade_passes(status: str, score: float | None, max_score: float, mark: float) -> bool:
+    percent = percent_of(score, max_score)
     return status == SubmissionStatus.GRADED and percent is not None and percent >= mark
 
 
-def _percent(score: float | None, max_score: float) -> float | None:
+def percent_of(score: float | None, max_score: float) -> float | None:
     """As `Submission.percent`: rounded to one decimal before it is compared with the mark."""
     if score is None or not max_score:
         return None

@@ -127,3 +127,37 @@ class ReviewQueueSerializer(SubmissionSerializer):
 
     def get_flag_words(self, submission: Submission) -> list[str]:
         return selectors.flag_words(submission.flags)
+
+
+class GradebookLearnerSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="display_name")
+    team = serializers.CharField(source="team.slug", default=None, allow_null=True)
+    career_stage = serializers.CharField()
+
+
+class GradebookRowSerializer(serializers.Serializer):
+    """A learner's standing in the lab (`labs.gradebook.GradebookRow`)."""
+
+    learner = GradebookLearnerSerializer(source="person")
+    attempts = LabAttemptsSerializer()
+    latest_status = serializers.CharField(help_text="The latest attempt's status; empty: none.")
+    latest_score = serializers.FloatField(allow_null=True)
+    latest_max_score = serializers.FloatField()
+    best_score = serializers.FloatField(
+        allow_null=True, help_text="The highest share of the points in any graded attempt."
+    )
+    best_max_score = serializers.FloatField()
+    max_score = serializers.FloatField(help_text="The current version's maximum.")
+    passing_score = serializers.FloatField(help_text="Percent, in the current version.")
+    passed = serializers.BooleanField(
+        help_text="A final grade reached the passing score of the version that graded it."
+    )
+    state = serializers.ChoiceField(choices=list(selectors.LAB_STATES))
+    state_label = serializers.CharField()
+    first_submitted_at = serializers.DateTimeField(allow_null=True)
+    passed_at = serializers.DateTimeField(allow_null=True, help_text="The first passing grade.")
+    time_to_complete = serializers.CharField(
+        help_text="From the first submission to the first passing grade, in words; empty: not "
+        "passed."
+    )

@@ -2,14 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.notebooks import NOTEBOOK_CSP
-from core.selectors import person_of
+from core.selectors import person_is_manager, person_of
 from core.shortcuts import own_person, show_form_errors
-from labs import selectors
+from labs import gradebook, selectors
 from labs.forms import ReviewForm, SubmissionForm
 from labs.models import SubmissionStatus
 from labs.notebooks import notebook_bytes
@@ -18,6 +18,7 @@ from labs.services import submission_approve, submission_create, submission_reje
 from labs.uploads import UploadError
 
 REVIEW_QUEUE_PAGE_SIZE = 25
+GRADEBOOK_PAGE_SIZE = 50
 
 
 def lab_list(request: HttpRequest) -> HttpResponse:
@@ -28,8 +29,14 @@ def lab_list(request: HttpRequest) -> HttpResponse:
             "rows": selectors.lab_progress(user=request.user),
             "sandbox_notice": operator_warning(request.user),
             "reviews_waiting": selectors.review_queue(user=request.user).count(),
+            "sees_gradebook": _sees_gradebook(request),
         },
     )
+
+
+def _sees_gradebook(request: HttpRequest) -> bool:
+    """Whether to link the gradebook: staff and managers (the pages decide who is in it)."""
+    return request.user.is_staff or person_is_manager(person_of(request.user))
 
 
 def lab_detail(request: HttpRequest, slug: str, form: SubmissionForm | None = None):
@@ -47,6 +54,7 @@ def lab_detail(request: HttpRequest, slug: str, form: SubmissionForm | None = No
         "sandbox_notice": operator_warning(request.user),
         "max_upload_mb": settings.LABS_MAX_UPLOAD_BYTES // (1024 * 1024),
         "import_report": import_report,
+        "sees_gradebook": _sees_gradebook(request),
     }
     return render(request, "labs/lab_detail.html", context, status=400 if form else 200)
 
@@ -180,3 +188,44 @@ def submission_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Security-Policy"] = NOTEBOOK_CSP
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
+
+
+@require_GET
+def lab_gradebook(request: HttpRequest, slug: str) -> HttpResponse:
+    lab = selectors.lab_get(slug=slug)
+    form = gradebook.GradebookFilterForm(request.GET or None)
+    filters = form.values()
+    learners = gradebook.lab_learners(user=request.user, lab=lab, filters=filters)
+    page = Paginator(learners, GRADEBOOK_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "labs/gradebook.html",
+        {
+            "lab": lab,
+            "form": form,
+            "filtered": bool(filters),
+            "page": page,
+            "rows": gradebook.lab_gradebook_rows(lab=lab, people=page.object_list),
+        },
+    )
+
+
+@require_GET
+def lab_gradebook_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    lab = selectors.lab_get(slug=slug)
+    filters = gradebook.GradebookFilterForm(request.GET or None).values()
+    lines = gradebook.lab_gradebook_csv(user=request.user, lab=lab, filters=filters)
+    gradebook.log_export(user=request.user, lab=lab, filters=filters)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{lab.slug}-gradebook.csv"'
+    return response
+
+
+@require_GET
+def learner_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
+    person = gradebook.learner_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "labs/learner_gradebook.html",
+        {"person": person, "rows": gradebook.learner_gradebook_rows(person=person)},
+    )

@@ -3,6 +3,8 @@
 The lab is open to every member; a submission belongs to `peer`: the engineer (a colleague)
 gets 404, their manager and staff see it. The review pages and actions are for the peer's
 reviewers (their manager, staff); the review queue is open to every member (empty for most).
+The gradebook (per lab, its CSV, per learner: the peer) is for managers and staff: a member who
+manages nobody gets 404.
 """
 
 from labs.format import load_lab
@@ -53,6 +55,7 @@ PRIVATE_API = {**PRIVATE_PAGE, "anonymous": 401}
 WAITING = {"pk": lambda org: peer_waiting_submission(org).pk}
 REVIEWERS_PAGE = PRIVATE_PAGE  # the peer's manager and staff review; a colleague gets 404
 REVIEWERS_API = PRIVATE_API
+PEER = {"pk": lambda org: org.peer.pk}
 
 URLS: dict[str, Case] = {
     "labs:index": Case(signed_in(200)),
@@ -77,4 +80,8 @@ URLS: dict[str, Case] = {
     "api:submission-reject": Case(
         {**REVIEWERS_API, "manager": 400, "staff": 400}, kwargs=WAITING, method="post"
     ),
+    "labs:gradebook": Case(PRIVATE_PAGE, kwargs=LAB, setup=peer_submission),
+    "labs:gradebook-csv": Case(PRIVATE_PAGE, kwargs=LAB, setup=peer_submission),
+    "labs:learner-gradebook": Case(PRIVATE_PAGE, kwargs=PEER, setup=lab_of),
+    "api:lab-gradebook": Case(PRIVATE_API, kwargs=LAB, setup=peer_submission),
 }
