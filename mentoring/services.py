@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Person
+from core.services import enqueue_on_commit
 from core.skills.models import Skill
 from core.skills.selectors import is_manager_of, managers_of
 from mentoring import selectors
@@ -358,7 +359,9 @@ def question_create(
     question.full_clean()
     question.save()
     question.skills.set(skills)
-    transaction.on_commit(lambda: question_notify_experts(question_id=question.pk))
+    from mentoring.tasks import notify_question_experts
+
+    enqueue_on_commit(notify_question_experts, question.pk)
     return question
 
 

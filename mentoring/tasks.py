@@ -22,3 +22,9 @@ def reraise_questions() -> int:
     count = services.questions_reraise(now=timezone.now())
     logger.info("mentoring questions raised again: %s", count)
     return count
+
+
+@shared_task(name="mentoring.tasks.notify_question_experts")
+def notify_question_experts(question_id: int) -> int:
+    """E-mail the people strong in a new question's skills (the asker never, nor a name)."""
+    return services.question_notify_experts(question_id=question_id)

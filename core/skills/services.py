@@ -120,7 +120,9 @@ def review_request_create(
     request.full_clean()
     request.save()
     if notify:
-        transaction.on_commit(lambda: review_request_notify(review_request=request))
+        from core import tasks
+
+        enqueue_on_commit(tasks.notify_review_requests, [request.pk])
     return request
 
 

@@ -59,7 +59,7 @@ def _json_leaks(data, asker) -> list:
 
 
 def test_an_anonymous_asker_is_never_shown(
-    org, asker, client, api, django_capture_on_commit_callbacks
+    eager_tasks, org, asker, client, api, django_capture_on_commit_callbacks
 ):
     make_expert(org.outsider, "coding", level=3)
     with django_capture_on_commit_callbacks(execute=True):
@@ -116,7 +116,7 @@ def test_a_named_question_shows_its_author(org, asker, api):
 
 
 def test_experts_are_told_after_commit_but_not_the_asker(
-    org, asker, django_capture_on_commit_callbacks
+    eager_tasks, org, asker, django_capture_on_commit_callbacks
 ):
     make_expert(org.outsider, "coding", level=3)
     make_expert(org.engineer, "coding", level=2)

@@ -112,7 +112,7 @@ def test_evidence_links_are_web_addresses_or_local_paths(org, coding, url):
 
 
 def test_a_review_request_mails_the_reviewer_and_closes_when_they_assess(
-    org, coding, django_capture_on_commit_callbacks
+    eager_tasks, org, coding, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         request = review_request_create(
@@ -155,7 +155,7 @@ def test_one_open_request_per_reviewer_and_skill(org, coding):
 
 
 def test_a_mail_server_that_is_down_does_not_lose_the_request(
-    org, coding, django_capture_on_commit_callbacks, monkeypatch, caplog
+    org, coding, eager_tasks, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
     def broken(**kwargs):
         raise ConnectionRefusedError("SMTP is down")

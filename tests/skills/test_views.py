@@ -150,7 +150,9 @@ def test_asking_for_a_review_notifies_and_shows_on_the_reviewers_dashboard(clien
     assert "Please have a look." in inbox
 
 
-def test_a_review_request_sends_an_email(client, org, django_capture_on_commit_callbacks):
+def test_a_review_request_sends_an_email(
+    eager_tasks, client, org, django_capture_on_commit_callbacks
+):
     client.force_login(org.engineer.user)
 
     with django_capture_on_commit_callbacks(execute=True):
