@@ -161,3 +161,57 @@ def test_a_grade_that_waits_is_explained_signed_off_by_the_manager_and_counts(
     assert width <= 390, f"the submission page is {width} px wide at 390 px"
     page.screenshot(path=artifacts_dir / "lab-review-4-phone.png", full_page=True)
     assert page.outside_requests == []
+
+
+def test_a_manager_reads_the_gradebook_filters_it_and_downloads_it(
+    page, live_server, reference_lab, artifacts_dir
+):
+    """Issue 12's gradebook in the browser: a manager sees their reports' standing in words,
+    filters by career stage, downloads the CSV, and the page fits a phone."""
+    from django.utils import timezone
+
+    from core.models import Person
+    from labs.models import Submission, SubmissionStatus
+
+    version = reference_lab.current_version
+    people = {p.user.username: p for p in Person.objects.select_related("user")}
+    for username, attempt, score in [("amara", 1, 2), ("amara", 2, 4), ("ben", 1, 1)]:
+        Submission.objects.create(
+            lab=reference_lab,
+            version=version,
+            person=people[username],
+            attempt=attempt,
+            answers={},
+            status=SubmissionStatus.GRADED,
+            score=score,
+            max_score=4,
+            graded_at=timezone.now(),
+        )
+
+    sign_in(page, live_server.url, "tomas")  # manages Amara and Ben
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}{reference_lab.get_absolute_url()}")
+    page.locator("#gradebook-link").click()
+    table = page.locator("#gradebook")
+    rows = {
+        table.locator("tbody tr").nth(i).locator("a").first.inner_text(): table.locator("tbody tr")
+        .nth(i)
+        .inner_text()
+        for i in range(table.locator("tbody tr").count())
+    }
+    assert set(rows) == {people["amara"].display_name, people["ben"].display_name}
+    assert "Passed" in rows[people["amara"].display_name]
+    assert "Not passed" in rows[people["ben"].display_name]
+    page.screenshot(path=artifacts_dir / "lab-gradebook.png", full_page=True)
+
+    with page.expect_download() as download:
+        page.locator("#gradebook-csv").click()
+    csv_text = download.value.path().read_text()
+    assert people["amara"].display_name in csv_text and people["ben"].display_name in csv_text
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the gradebook is {width} px wide at 390 px"
+    page.screenshot(path=artifacts_dir / "lab-gradebook-phone.png", full_page=True)
+    assert page.outside_requests == []
