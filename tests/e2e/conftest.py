@@ -53,3 +53,18 @@ def page(browser, live_server):
     page.outside_requests = outside
     yield page
     context.close()
+
+
+@pytest.fixture
+def skill_catalog(transactional_db):
+    """The skill catalog on the flushed database of a browser test. Flushing drops what
+    migration 0004 loaded, so it is loaded again with that migration's own (idempotent)
+    function. (Serialized rollback cannot be relied on here: Django keeps the serialized data
+    on the connection of whichever context created the test database.)"""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("core.migrations.0004_skill_catalog").load_catalog(
+        apps, schema_editor=None
+    )

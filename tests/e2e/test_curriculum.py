@@ -4,12 +4,10 @@ grade it, and finds the step and its module done on the path page. Screenshots a
 at a 390 px phone width land in var/screenshots/curriculum-*.png; at 390 px no page may scroll
 sideways."""
 
-import importlib
 import json
 
 import nbformat
 import pytest
-from django.apps import apps as django_apps
 
 from core.demo import DEMO_PASSWORD
 from curriculum.services import paths_load
@@ -36,12 +34,9 @@ def at_both_widths(page, artifacts_dir, name: str) -> None:
 
 
 @pytest.fixture
-def cast(transactional_db):
+def cast(skill_catalog):
     """Amara and her manager Tomás, the data-drift lab (validated once per session) and the
-    shipped paths. (Not the whole demo: seeding it validates every shipped lab in the sandbox.)
-    Flushing dropped the skill catalog, so it is loaded again as tests/e2e/test_skills does."""
-    catalog = importlib.import_module("core.migrations.0004_skill_catalog")
-    catalog.load_catalog(django_apps, schema_editor=None)
+    shipped paths. (Not the whole demo: seeding it validates every shipped lab in the sandbox.)"""
     team = TeamFactory(name="ML Platform")
     tomas = PersonFactory(
         user__username="tomas", user__first_name="Tomás", user__last_name="Silva",

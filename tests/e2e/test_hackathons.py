@@ -8,11 +8,8 @@ dates (as `event_update` allows) and the clock seems to move on. Screenshots of 
 may scroll sideways.
 """
 
-import importlib
-
 import nbformat
 import pytest
-from django.apps import apps as django_apps
 
 from core.demo import DEMO_PASSWORD
 from core.models import Person
@@ -51,12 +48,9 @@ CAST = [  # username, first and last name, org team
 
 
 @pytest.fixture
-def cast(transactional_db) -> dict[str, Person]:
+def cast(skill_catalog) -> dict[str, Person]:
     """The few people of the walk, signing in with the demo password, and a backlog idea to be
-    duplicated. (Not the whole demo: seeding it validates every shipped lab in the sandbox.)
-    Flushing dropped the skill catalog, so it is loaded again as tests/e2e/test_skills does."""
-    catalog = importlib.import_module("core.migrations.0004_skill_catalog")
-    catalog.load_catalog(django_apps, schema_editor=None)
+    duplicated. (Not the whole demo: seeding it validates every shipped lab in the sandbox.)"""
     teams = {name: TeamFactory(name=name) for name in {row[3] for row in CAST}}
     found = {
         username: PersonFactory(

@@ -19,7 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 
 @pytest.fixture
-def reference_lab(transactional_db):
+def reference_lab(skill_catalog):
+    """The demo (its skill catalog first) and the reference lab, validated once a session."""
     with open(os.devnull, "w") as devnull:
         call_command("seed_demo", stdout=devnull)
     spec, report = validated(REFERENCE_LAB)

@@ -1,11 +1,9 @@
 """Acceptance 5: demo users open their skill matrix and the team heatmap in a real browser;
 screenshots land in var/screenshots/, and every chart has a table or text equivalent."""
 
-import importlib
 import os
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from tests.e2e.test_platform import sign_in
@@ -14,13 +12,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The demo organisation on the flushed database of a browser test. Flushing also drops
-    the skill catalog that migration 0004 loaded, so load it again with that migration's own
-    (idempotent) function first. (Serialized rollback cannot be relied on here: Django keeps
-    the serialized data on the connection of whichever context created the test database.)"""
-    catalog = importlib.import_module("core.migrations.0004_skill_catalog")
-    catalog.load_catalog(django_apps, schema_editor=None)
+def demo(skill_catalog):
+    """The demo organisation on the flushed database of a browser test, catalog first."""
     with open(os.devnull, "w") as devnull:
         call_command("seed_demo", stdout=devnull)
 
