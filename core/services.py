@@ -1,13 +1,18 @@
 """Writes for the organisation. Keyword-only, typed, validated with full_clean()."""
 
 import datetime
+import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from core.models import CareerStage, Person, Team, WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
 
 
 def team_create(
@@ -88,3 +93,23 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     that is down is logged, never raised into the request or task that wrote the rows: what
     was saved stays saved, and the task is only a notification."""
     transaction.on_commit(lambda: task.delay(*args, **kwargs), robust=True)
+
+
+def site_link(path: str) -> str:
+    """An absolute link to a page of the site, for e-mails."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def mail_safely(*, to: list[str], subject: str, body: str, what: str) -> bool:
+    """Send one e-mail to the addresses in `to` (empty ones are left out). A mail server that
+    is down is logged as "Could not e-mail <what>", never raised: the rows the e-mail is about
+    are saved already, and the pages show them. Returns whether it was sent."""
+    to = [address for address in to if address]
+    if not to:
+        return False
+    try:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=to)
+    except Exception:
+        logger.exception("Could not e-mail %s", what)
+        return False
+    return True

@@ -280,6 +280,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EvidenceKindEnum": "core.skills.models.EvidenceKind",
         "FeedbackKindEnum": "mentoring.models.FeedbackKind",
+        "SubmissionStatusEnum": "labs.models.SubmissionStatus",
     },
 }
 

@@ -88,3 +88,10 @@ def redirect_back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     ):
         return redirect(target)
     return redirect(default)
+
+
+def staff_only(user) -> None:
+    """A 404 for anyone but active staff: pages and endpoints for the curriculum's authors and
+    operators (Django's Http404 is a 404 in the API too)."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise Http404("No such page.")

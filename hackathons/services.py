@@ -14,14 +14,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.models import Person
-from core.services import enqueue_on_commit
+from core.services import enqueue_on_commit, mail_safely
 from core.skills.models import EvidenceKind, Skill
 from core.skills.services import evidence_record
 from hackathons import selectors, tasks
@@ -779,16 +778,15 @@ def _link(path: str) -> str:
 
 def _mail(people: list[Person], subject: str, body: str) -> int:
     """E-mail each person who has an address; a mail server that is down is logged."""
-    sent = 0
-    for person in people:
-        if not person.user.email:
-            continue
-        try:
-            send_mail(subject, body, None, [person.user.email])
-            sent += 1
-        except Exception:
-            logger.exception("Could not e-mail %s about %s", person.pk, subject)
-    return sent
+    return sum(
+        mail_safely(
+            to=[person.user.email],
+            subject=subject,
+            body=body,
+            what=f"person {person.pk} about {subject}",
+        )
+        for person in people
+    )
 
 
 def invitation_notify(*, join_request: JoinRequest) -> int:

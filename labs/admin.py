@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from core.admin_base import StrictModelAdmin
-from labs.models import Lab, LabVersion, Submission, SubmissionReview
+from labs.models import (
+    GradeAdjustment,
+    GradingRun,
+    Lab,
+    LabVersion,
+    Regrade,
+    Submission,
+    SubmissionReview,
+)
 
 
 class LabVersionInline(admin.TabularInline):
@@ -49,11 +57,63 @@ class SubmissionReviewInline(admin.TabularInline):
         return False
 
 
+class GradeAdjustmentInline(admin.TabularInline):
+    """Points given or changed by hand, append-only: they are given on the grading page."""
+
+    model = GradeAdjustment
+    fields = ["item", "old_points", "new_points", "max_points", "by", "comment", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class GradingRunInline(admin.TabularInline):
+    """Every grading of the submission, as it was: read here, never changed."""
+
+    model = GradingRun
+    fields = ["created_at", "version", "regrade", "status", "score", "max_score", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Regrade)
+class RegradeAdmin(StrictModelAdmin):
+    """Regrades are started from the lab page (or the API) and run on the workers."""
+
+    list_display = ["__str__", "total", "done", "failed", "created_at", "finished_at"]
+    list_filter = ["lab"]
+    list_select_related = ["lab", "version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
 @admin.register(Submission)
 class SubmissionAdmin(StrictModelAdmin):
     list_display = ["__str__", "person", "status", "score", "max_score", "created_at"]
     list_filter = ["status", "lab"]
     search_fields = ["person__user__username", "lab__slug"]
     list_select_related = ["lab", "person__user"]
-    readonly_fields = ["version", "answers", "results", "telemetry", "claims", "times_graded"]
-    inlines = [SubmissionReviewInline]
+    readonly_fields = [
+        "version",
+        "graded_version",
+        "answers",
+        "answers_digest",
+        "score",
+        "max_score",
+        "results",
+        "telemetry",
+        "claims",
+        "times_graded",
+    ]
+    inlines = [SubmissionReviewInline, GradeAdjustmentInline, GradingRunInline]

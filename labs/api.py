@@ -3,25 +3,46 @@ from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.people_filters import people_filters
-from core.shortcuts import api_person, call_service, validated
-from labs import gradebook, selectors
+from core.shortcuts import api_person, call_service, staff_only, validated
+from labs import analytics, gradebook, ratings, regrades, selectors
+from labs.models import LabProblemReport, Regrade
 from labs.notebooks import notebook_bytes
+from labs.regrades import regrade_start
 from labs.serializers import (
+    GradeAdjustmentInputSerializer,
+    GradeAdjustmentSerializer,
     GradebookRowSerializer,
+    GradingHealthSerializer,
+    LabAnalyticsSerializer,
+    LabRatingSerializer,
     LabSerializer,
+    ProblemReportInputSerializer,
+    ProblemReportPageSerializer,
+    ProblemReportSerializer,
+    ProblemResolveSerializer,
+    RatingInputSerializer,
+    RegradeRequestSerializer,
+    RegradeSerializer,
     ReviewCommentSerializer,
     ReviewQueueSerializer,
     SubmissionCreatedSerializer,
+    SubmissionHistorySerializer,
     SubmissionSerializer,
     SubmissionUploadSerializer,
 )
-from labs.services import submission_approve, submission_create, submission_reject
+from labs.services import (
+    submission_adjust,
+    submission_approve,
+    submission_create,
+    submission_reject,
+)
 from labs.uploads import UploadError
 
 
@@ -36,6 +57,32 @@ class LabViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         return selectors.lab_get(slug=self.kwargs["slug"])
+
+    @extend_schema(methods=["GET"], request=None, responses={200: LabRatingSerializer})
+    @extend_schema(
+        methods=["POST"], request=RatingInputSerializer, responses={200: LabRatingSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def rating(self, request: Request, slug: str) -> Response:
+        """Your rating of the lab (404 until you rate it); POST rates it, 1 to 5, once one of
+        your attempts is graded: rating again replaces your rating."""
+        return _rating(request, self.get_object())
+
+    @extend_schema(
+        methods=["GET"],
+        parameters=[OpenApiParameter("open", bool, required=False, description="Open only.")],
+        responses={200: ProblemReportPageSerializer},
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=ProblemReportInputSerializer,
+        responses={201: ProblemReportSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def problems(self, request: Request, slug: str) -> Response:
+        """POST reports a problem with the lab to its authors (any member). GET lists the lab's
+        reports, open ones first, a page at a time: for staff (404 for anyone else)."""
+        return _problems(self, request, self.get_object())
 
     @extend_schema(responses={(200, "application/x-ipynb+json"): bytes})
     @action(detail=True)
@@ -74,6 +121,30 @@ class LabViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(learners)
         rows = gradebook.lab_gradebook_rows(lab=lab, people=page)
         return self.get_paginated_response(GradebookRowSerializer(rows, many=True).data)
+
+    @extend_schema(responses={200: LabAnalyticsSerializer})
+    @action(detail=True)
+    def analytics(self, request: Request, slug: str) -> Response:
+        """How the lab goes: pass rate per test, the score distribution, time to complete,
+        common failures, runs that hit limits and flaky tests (staff; 404 for anyone else)."""
+        staff_only(request.user)
+        return Response(LabAnalyticsSerializer(analytics.lab_analytics(self.get_object())).data)
+
+    @extend_schema(request=RegradeRequestSerializer, responses={202: RegradeSerializer})
+    @action(detail=True, methods=["post"])
+    def regrades(self, request: Request, slug: str) -> Response:
+        """Regrade every earlier submission against a version of the lab, as a batch of
+        tasks (staff; 404 for anyone else). Follow it at /api/regrades/{id}/."""
+        staff_only(request.user)
+        lab = self.get_object()
+        number = validated(RegradeRequestSerializer, request).get("version")
+        version = lab.current_version
+        if number is not None:
+            version = lab.versions.filter(number=number).first()
+            if version is None:
+                raise ValidationError({"version": [f"The lab has no version {number}."]})
+        regrade = call_service(regrade_start, lab=lab, by=api_person(request), version=version)
+        return Response(RegradeSerializer(regrades.regrade_progress(regrade)).data, status=202)
 
 
 def _submit(request: Request, lab) -> Response:
@@ -130,6 +201,55 @@ class SubmissionViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewse
         """Send an attempt back with a comment; it does not count as an attempt."""
         return _sign_off(request, pk, submission_reject)
 
+    @extend_schema(responses={200: SubmissionHistorySerializer})
+    @action(detail=True)
+    def history(self, request: Request, pk: int) -> Response:
+        """Every grading run, the points given or changed by hand and the sign-offs."""
+        submission = selectors.submission_get(user=request.user, pk=pk)
+        data = {
+            "runs": regrades.submission_runs(submission),
+            "adjustments": selectors.grade_adjustments(submission),
+            "reviews": selectors.submission_reviews(submission),
+        }
+        return Response(SubmissionHistorySerializer(data).data)
+
+    @extend_schema(
+        request=GradeAdjustmentInputSerializer, responses={201: GradeAdjustmentSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def grade(self, request: Request, pk: int) -> Response:
+        """Grade an answer by hand or override a test's points, with a reason (the learner's
+        mentors and staff; 404 for anyone else)."""
+        submission = selectors.submission_to_grade(user=request.user, pk=pk)
+        data = validated(GradeAdjustmentInputSerializer, request)
+        adjustment = call_service(
+            submission_adjust, submission=submission, by=api_person(request), **data
+        )
+        return Response(GradeAdjustmentSerializer(adjustment).data, status=201)
+
+    @extend_schema(request=None, responses={202: RegradeSerializer})
+    @action(detail=True, methods=["post"])
+    def regrade(self, request: Request, pk: int) -> Response:
+        """Regrade this submission alone against the lab's current version (staff)."""
+        staff_only(request.user)
+        submission = selectors.submission_get(user=request.user, pk=pk)
+        regrade = call_service(
+            regrade_start, lab=submission.lab, by=api_person(request), submissions=[pk]
+        )
+        return Response(RegradeSerializer(regrades.regrade_progress(regrade)).data, status=202)
+
+
+class RegradeViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """How far a regrade is (staff; 404 for anyone else)."""
+
+    serializer_class = RegradeSerializer
+    queryset = Regrade.objects.select_related("lab", "version")
+
+    def retrieve(self, request: Request, pk: int) -> Response:
+        staff_only(request.user)
+        regrade = self.get_object()
+        return Response(RegradeSerializer(regrades.regrade_progress(regrade)).data)
+
 
 def _sign_off(request: Request, pk: int, service) -> Response:
     submission = selectors.submission_to_review(user=request.user, pk=pk)
@@ -146,3 +266,70 @@ class ReviewQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return selectors.review_queue(user=self.request.user)
+
+
+# --- learners' feedback on labs (labs.ratings) ------------------------------------------------
+
+
+def _rating(request: Request, lab) -> Response:
+    person = api_person(request)
+    if request.method == "POST":
+        data = validated(RatingInputSerializer, request)
+        call_service(ratings.lab_rate, lab=lab, person=person, **data)
+    rating = ratings.my_rating(lab, person)
+    if rating is None:
+        raise NotFound("You have not rated this lab yet.")
+    return Response(LabRatingSerializer(rating).data)
+
+
+def _problems(view: viewsets.GenericViewSet, request: Request, lab) -> Response:
+    if request.method == "GET":
+        staff_only(request.user)
+        open_only = request.query_params.get("open", "").lower() in ("1", "true")
+        page = view.paginate_queryset(ratings.problem_reports(lab, open_only=open_only))
+        return view.get_paginated_response(ProblemReportSerializer(page, many=True).data)
+    person = api_person(request)
+    data = validated(ProblemReportInputSerializer, request)
+    submission = None
+    if data["submission"] is not None:
+        submission = lab.submissions.filter(person=person, pk=data["submission"]).first()
+        if submission is None:  # another learner's, or none: nobody learns which
+            raise NotFound("No such submission.")
+    report = call_service(
+        ratings.problem_report, lab=lab, person=person, text=data["text"], submission=submission
+    )
+    return Response(ProblemReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class ProblemReportViewSet(viewsets.GenericViewSet):
+    """Learners' reports of problems with labs, for the labs' authors (staff; 404 for anyone
+    else). A lab's reports are listed at /api/labs/{slug}/problems/."""
+
+    serializer_class = ProblemReportSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if not ratings.may_manage_feedback(self.request.user):
+            return LabProblemReport.objects.none()
+        return LabProblemReport.objects.all()
+
+    @extend_schema(request=ProblemResolveSerializer, responses={200: ProblemReportSerializer})
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: int) -> Response:
+        """Resolve a report, saying how: its reporter hears of it by e-mail."""
+        report = ratings.problem_report_get(user=request.user, pk=pk)
+        resolution = validated(ProblemResolveSerializer, request)["resolution"]
+        call_service(
+            ratings.problem_resolve, report=report, by=api_person(request), resolution=resolution
+        )
+        resolved = ratings.problem_report_get(user=request.user, pk=report.pk)
+        return Response(ProblemReportSerializer(resolved).data)
+
+
+class GradingHealthView(APIView):
+    """The grading queue now and the last day's gradings by hour (staff; 404 for anyone else)."""
+
+    @extend_schema(responses={200: GradingHealthSerializer})
+    def get(self, request: Request) -> Response:
+        staff_only(request.user)
+        return Response(GradingHealthSerializer(analytics.grading_health()).data)

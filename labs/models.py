@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from labs.format.release import answers_digest
 from labs.querysets import SubmissionQuerySet
 from labs.spec import LabSpec, readable_id
 
@@ -80,6 +82,12 @@ class Submission(models.Model):
         max_length=20, choices=SubmissionStatus.choices, default=SubmissionStatus.QUEUED
     )
     answers = models.JSONField(help_text="grade_id → the learner's cell; nothing else is kept.")
+    # What the learner's answers hash to: identical code shows which tests are flaky.
+    answers_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    # The version whose tests gave the current grade: the one submitted to, or a regrade's.
+    graded_version = models.ForeignKey(
+        LabVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     score = models.FloatField(null=True, blank=True)
     max_score = models.FloatField(default=0)
     results = models.JSONField(default=list, blank=True)
@@ -109,6 +117,11 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lab.slug} #{self.pk} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        if not self.answers_digest:
+            self.answers_digest = answers_digest(self.answers or {})
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("labs:submission", kwargs={"pk": self.pk})
@@ -162,3 +175,142 @@ class SubmissionReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()}: submission #{self.submission_id}"
+
+
+class GradingRun(models.Model):
+    """One grading of a submission, kept as it was: the first and every regrade (append-only).
+    The submission row carries the current grade; these rows are its history."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="runs")
+    version = models.ForeignKey(LabVersion, on_delete=models.PROTECT, related_name="+")
+    regrade = models.ForeignKey(
+        "Regrade", null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
+    )
+    status = models.CharField(max_length=20, choices=SubmissionStatus.choices)
+    score = models.FloatField(null=True, blank=True)
+    max_score = models.FloatField(default=0)
+    results = models.JSONField(default=list, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    telemetry = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # A regrade task delivered twice adds one run.
+            models.UniqueConstraint(
+                fields=["regrade", "submission"],
+                condition=models.Q(regrade__isnull=False),
+                name="grading_run_once_per_regrade",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"run of submission #{self.submission_id} against v{self.version_id}"
+
+
+class Regrade(models.Model):
+    """Staff re-run earlier submissions against a lab version: one Celery task each."""
+
+    lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="regrades")
+    version = models.ForeignKey(LabVersion, on_delete=models.PROTECT, related_name="regrades")
+    requested_by = models.ForeignKey(
+        "core.Person", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submission_ids = models.JSONField(default=list, help_text="The submissions it regrades.")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"regrade of {self.lab.slug} against v{self.version.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("labs:regrade", kwargs={"pk": self.pk})
+
+    @property
+    def finished(self) -> bool:
+        return self.done + self.failed >= self.total
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.done + self.failed) / self.total) if self.total else 100
+
+
+class GradeAdjustment(models.Model):
+    """A person's grade for one item of a submission: a free-response answer graded by hand, or
+    a test's points overridden. Append-only: the latest row for an item is what counts."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="adjustments")
+    item = models.CharField(max_length=100, help_text="The grade id of the cell.")
+    title = models.CharField(max_length=200)
+    manual = models.BooleanField(help_text="A free-response answer rather than a test.")
+    old_points = models.FloatField(null=True, blank=True, help_text="Empty: not graded before.")
+    new_points = models.FloatField()
+    max_points = models.FloatField()
+    comment = models.TextField(blank=True, help_text="Markdown: why.")
+    by = models.ForeignKey("core.Person", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.old_points} → {self.new_points} (#{self.submission_id})"
+
+
+class LabRating(models.Model):
+    """A learner's rating of a lab (1–5), once per lab; rating again replaces it."""
+
+    lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="ratings")
+    version = models.ForeignKey(LabVersion, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("core.Person", on_delete=models.CASCADE, related_name="+")
+    stars = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(blank=True, max_length=2000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["lab", "person"], name="lab_rating_once"),
+            models.CheckConstraint(
+                condition=models.Q(stars__gte=1, stars__lte=5), name="lab_rating_stars_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stars}/5 for {self.lab.slug}"
+
+
+class LabProblemReport(models.Model):
+    """A learner's report of a problem with a lab (a wrong test, unclear text); authors close it."""
+
+    lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="problem_reports")
+    version = models.ForeignKey(LabVersion, on_delete=models.PROTECT, related_name="+")
+    submission = models.ForeignKey(
+        Submission, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person = models.ForeignKey(
+        "core.Person", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(max_length=5000, help_text="Markdown.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "core.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"problem with {self.lab.slug} #{self.pk}"

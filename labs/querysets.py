@@ -29,7 +29,8 @@ class SubmissionQuerySet(models.QuerySet):
 
     def with_outcome(self) -> "SubmissionQuerySet":
         """Annotated with what judging a grade needs, in this one query (no spec is loaded):
-        `pass_mark`, the passing score (percent) of the version it was graded against;
+        `pass_mark`, the passing score (percent) of the version that graded it (a regrade's, or
+        the one it was submitted to);
         `attempts_limit`, the lab's current limit (0: none); `attempts_used`, the person's
         attempts at the lab so far."""
         used = (
@@ -42,6 +43,7 @@ class SubmissionQuerySet(models.QuerySet):
         )
         return self.annotate(
             pass_mark=Coalesce(
+                Cast(_setting("graded_version__spec", "passing_score"), FloatField()),
                 Cast(_setting("version__spec", "passing_score"), FloatField()),
                 Value(DEFAULT_PASSING_SCORE),
             ),

@@ -7,12 +7,12 @@ graded it, the attempts used and left, and the words of the status banner.
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from core.models import Person
 from core.selectors import person_of
-from labs.models import Lab, Submission, SubmissionReview, SubmissionStatus
+from labs.models import GradeAdjustment, Lab, Submission, SubmissionReview, SubmissionStatus
 from labs.querysets import DEFAULT_PASSING_SCORE
 
 # What the submission page's banner says in each state, and its tone (an `alert--` style).
@@ -190,7 +190,9 @@ def lab_get(*, slug: str) -> Lab:
 
 def submission_list(*, user, lab: Lab | None = None, mine_only: bool = True) -> QuerySet:
     submissions = (
-        Submission.objects.visible_to(user).with_outcome().select_related("lab", "person__user")
+        Submission.objects.visible_to(user)
+        .with_outcome()
+        .select_related("lab", "person__user", "version", "graded_version")
     )
     if mine_only:
         submissions = submissions.filter(person__user=user)
@@ -203,7 +205,7 @@ def submission_get(*, user, pk: int) -> Submission:
     submission = (
         Submission.objects.visible_to(user)
         .with_outcome()
-        .select_related("lab", "version", "person__user")
+        .select_related("lab", "version", "graded_version", "person__user")
         .filter(pk=pk)
         .first()
     )
@@ -242,7 +244,8 @@ def submission_passing_score(submission: Submission) -> float:
     """The passing score (percent) of the version that graded the submission."""
     mark = getattr(submission, "pass_mark", None)  # annotated by with_outcome()
     if mark is None:
-        settings = submission.version.spec.get("settings", {})
+        graded_by = submission.graded_version or submission.version
+        settings = graded_by.spec.get("settings", {})
         mark = settings.get("passing_score", DEFAULT_PASSING_SCORE)
     return float(mark)
 
@@ -253,8 +256,7 @@ def submission_passed(submission: Submission) -> bool | None:
     failed to grade."""
     if submission.status != SubmissionStatus.GRADED:
         return None
-    mark = submission_passing_score(submission)
-    return grade_passes(submission.status, submission.score, submission.max_score, mark)
+    return percent_passes(submission)
 
 
 def submission_verdict(submission: Submission) -> str:
@@ -293,6 +295,12 @@ def grade_passes(status: str, score: float | None, max_score: float, mark: float
     return status == SubmissionStatus.GRADED and percent is not None and percent >= mark
 
 
+def percent_passes(submission: Submission) -> bool:
+    """Whether a submission's grade is final and reaches its passing score."""
+    mark = submission_passing_score(submission)
+    return grade_passes(submission.status, submission.score, submission.max_score, mark)
+
+
 def percent_of(score: float | None, max_score: float) -> float | None:
     """As `Submission.percent`: rounded to one decimal before it is compared with the mark."""
     if score is None or not max_score:
@@ -317,6 +325,24 @@ def may_review(*, submission: Submission, person: Person | None) -> bool:
     if person is None or person.pk == submission.person_id or not person.user.is_active:
         return False
     return person.user.is_staff or _reviews(person, submission.person)
+
+
+def may_grade(*, submission: Submission, person: Person | None) -> bool:
+    """Who grades by hand and overrides points: staff, or the learner's active mentors (an
+    assessor rule with the mentor role, registered by mentoring); never the learner."""
+    from core.skills.access import assessor_rules
+    from core.skills.models import AssessorRole
+
+    if person is None or person.pk == submission.person_id or not person.user.is_active:
+        return False
+    if person.user.is_staff:
+        return True
+    mentors = Q(pk__in=[])
+    for rule in assessor_rules():
+        role, who = rule(submission.person)
+        if role == AssessorRole.MENTOR:
+            mentors |= who
+    return Person.objects.filter(mentors, pk=person.pk).exists()
 
 
 def review_queue(*, user) -> QuerySet[Submission]:
@@ -353,6 +379,47 @@ def submission_to_review(*, user, pk: int) -> Submission:
     if not may_review(submission=submission, person=person_of(user)):
         raise Http404("No such submission.")
     return submission
+
+
+def submission_to_grade(*, user, pk: int) -> Submission:
+    """A submission the user may grade by hand (staff, the learner's mentors); 404 otherwise."""
+    submission = submission_get(user=user, pk=pk)
+    if not may_grade(submission=submission, person=person_of(user)):
+        raise Http404("No such submission.")
+    return submission
+
+
+def gradable_items(submission: Submission) -> list[dict]:
+    """Each graded cell of the version that graded the submission, with its current points and
+    the learner's answer where a person grades it: the rows of the grading page."""
+    spec = (submission.graded_version or submission.version).get_spec()
+    current = {r.get("id"): r for r in submission.result_rows}
+    items = []
+    for cell in spec.cells:
+        if not cell.graded:
+            continue
+        result = current.get(cell.grade_id, {})
+        manual = cell.role != "test"
+        answer = submission.answers.get(cell.grade_id or "", {}) if manual else {}
+        items.append(
+            {
+                "id": cell.grade_id,
+                "title": cell.display_title,
+                "manual": manual,
+                "max_points": cell.points,
+                "points": None if result.get("pending") else result.get("points"),
+                "passed": result.get("passed"),
+                "message": result.get("message", ""),
+                "answer": answer.get("source", ""),
+                "answer_type": answer.get("cell_type", "markdown"),
+            }
+        )
+    return items
+
+
+def grade_adjustments(submission: Submission) -> QuerySet[GradeAdjustment]:
+    """Points given or changed by hand, oldest first: who, when, old → new, why."""
+    return submission.adjustments.select_related("by__user")
 
 
 def submission_reviews(submission: Submission) -> QuerySet[SubmissionReview]:

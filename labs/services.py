@@ -8,18 +8,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Person
-from core.services import enqueue_on_commit
+from core.services import enqueue_on_commit, mail_safely
 from labs import executor, judge
 from labs.feedback import render_feedback
 from labs.format import build_release, load_lab, load_labs
 from labs.models import (
+    GradeAdjustment,
+    GradingRun,
     Lab,
     LabVersion,
     ReviewDecision,
@@ -27,7 +28,7 @@ from labs.models import (
     SubmissionReview,
     SubmissionStatus,
 )
-from labs.selectors import may_review
+from labs.selectors import may_grade, may_review, percent_passes
 from labs.spec import LabSpec, SpecCell
 from labs.uploads import UploadError, parse_upload
 
@@ -85,7 +86,7 @@ def lab_import_all(
 
 # Addresses under /labs/ that are pages of their own: a lab with one of these slugs would be
 # unreachable at /labs/<slug>/.
-RESERVED_SLUGS = frozenset({"reviews", "people", "submissions"})
+RESERVED_SLUGS = frozenset({"reviews", "people", "submissions", "regrades", "health", "problems"})
 
 
 def lab_import_spec(*, spec: LabSpec, user=None, force: bool = False) -> LabVersion:
@@ -300,47 +301,120 @@ def submission_grade(*, submission_id: int, worker: str | None = None) -> Submis
 
 def _finish(submission, spec, graded: Graded, feedback: str, worker: str) -> Submission | None:
     grade, execution = graded.grade, graded.execution
-    needs_review = _needs_review(spec, grade)
-    status = SubmissionStatus.NEEDS_REVIEW if needs_review else SubmissionStatus.GRADED
-    telemetry = {
-        "sandbox": execution.sandbox,
-        "seconds": round(execution.duration, 3),
-        "cells": [round(c.duration, 3) for c in execution.cells],
-        "limits_hit": sorted(set(execution.limits_hit)),
-        "kernel_died": execution.kernel_died,
-        "tamper": grade.tamper,
-        "worker": worker,
-    }
+    waits = needs_review_by_policy(spec, grade)
+    status = SubmissionStatus.NEEDS_REVIEW if waits else SubmissionStatus.GRADED
+    telemetry = grading_telemetry(submission, graded, worker)
+    results = with_hand_graded(spec, grade.results, submission)
     # Only the holder of a live claim may write the grade: a worker whose lease ran out and was
     # taken over must not write a second one.
-    updated = Submission.objects.filter(
-        pk=submission.pk, status=SubmissionStatus.RUNNING, claimed_by=worker
-    ).update(
-        status=status,
-        score=grade.score,
-        max_score=grade.max_score,
-        results=grade.results,
-        flags=grade.flags,
-        feedback_html=feedback,
-        telemetry=telemetry,
-        error=execution.startup_error,
-        graded_at=timezone.now(),
-        lease_expires_at=None,
-        times_graded=F("times_graded") + 1,
-    )
-    if not updated:
-        logger.warning("submission %s was taken over before %s finished", submission.pk, worker)
-        return None
-    submission = Submission.objects.select_related("lab", "person").get(pk=submission.pk)
+    with transaction.atomic():
+        updated = Submission.objects.filter(
+            pk=submission.pk, status=SubmissionStatus.RUNNING, claimed_by=worker
+        ).update(
+            status=status,
+            score=total_points(results),
+            max_score=grade.max_score,
+            results=results,
+            flags=grade.flags,
+            feedback_html=feedback,
+            telemetry=telemetry,
+            error=execution.startup_error,
+            graded_at=timezone.now(),
+            graded_version=submission.version_id,
+            lease_expires_at=None,
+            times_graded=F("times_graded") + 1,
+        )
+        if not updated:
+            logger.warning("submission %s was taken over before %s finished", submission.pk, worker)
+            return None
+        submission = Submission.objects.select_related("lab", "person").get(pk=submission.pk)
+        keep_run(submission)
     if status == SubmissionStatus.GRADED:
-        _count_final_grade(submission, spec)
+        count_final_grade(submission, spec)
     from labs.tasks import notify_graded
 
     enqueue_on_commit(notify_graded, submission.pk)
     return submission
 
 
-def _needs_review(spec: LabSpec, grade: judge.Grade) -> bool:
+def with_hand_graded(spec: LabSpec, results: list[dict], submission: Submission) -> list[dict]:
+    """The tests' results, then a row for each answer graded by hand: the points a grader gave
+    it (kept across regrades: the answer has not changed), or pending until one does."""
+    given = {}
+    if submission.pk:
+        for adjustment in submission.adjustments.filter(manual=True).order_by("created_at", "pk"):
+            given[adjustment.item] = adjustment
+    rows = list(results)
+    for cell in spec.cells:
+        if not cell.graded or cell.role == "test":
+            continue
+        row = {
+            "id": cell.grade_id,
+            "title": cell.display_title,
+            "max_points": cell.points,
+            "hidden": False,
+        }
+        adjustment = given.get(cell.grade_id)
+        if adjustment is None:
+            row.update(points=0.0, passed=None, manual=True, pending=True, message=PENDING)
+        else:
+            points = min(adjustment.new_points, cell.points)
+            message = adjustment.comment or "Graded by hand."
+            row.update(points=points, passed=None, manual=True, adjusted=True, message=message)
+        rows.append(row)
+    return rows
+
+
+PENDING = "Waiting for a grader: a mentor or a member of staff grades this answer by hand."
+
+
+def total_points(results: list[dict]) -> float:
+    return round(sum(r.get("points", 0.0) for r in results), 6)
+
+
+def grading_telemetry(submission: Submission, graded: Graded, worker: str) -> dict:
+    """What one run cost and how it ended, for the lab's analytics and grading health."""
+    execution = graded.execution
+    queued_since = submission.created_at
+    started = submission.started_at or timezone.now()
+    if execution.startup_error:
+        ended = "not_started"
+    elif execution.kernel_died:
+        ended = "died"
+    elif {"cell_timeout", "deadline"} & set(execution.limits_hit):
+        ended = "timed_out"
+    else:
+        ended = "finished"
+    return {
+        "sandbox": execution.sandbox,
+        "queue_seconds": round(max(0.0, (started - queued_since).total_seconds()), 3),
+        "seconds": round(execution.duration, 3),
+        "cells": [round(c.duration, 3) for c in execution.cells],
+        "limits_hit": sorted(set(execution.limits_hit)),
+        "kernel_died": execution.kernel_died,
+        "ended": ended,
+        "tamper": graded.grade.tamper,
+        "worker": worker,
+    }
+
+
+def keep_run(submission: Submission, regrade=None) -> GradingRun:
+    """Copy the grade just written into the submission's history of runs."""
+    return GradingRun.objects.create(
+        submission=submission,
+        version_id=submission.graded_version_id or submission.version_id,
+        regrade=regrade,
+        status=submission.status,
+        score=submission.score,
+        max_score=submission.max_score,
+        results=submission.results,
+        flags=submission.flags,
+        telemetry=submission.telemetry,
+        error=submission.error,
+    )
+
+
+def needs_review_by_policy(spec: LabSpec, grade: judge.Grade) -> bool:
     """Whether the lab's review policy (spec.REVIEW_POLICIES) holds this grade for sign-off."""
     policy = spec.settings.review_policy
     if policy in ("none", "always"):
@@ -349,7 +423,7 @@ def _needs_review(spec: LabSpec, grade: judge.Grade) -> bool:
     return bool(grade.flags) or hand_graded
 
 
-def _count_final_grade(submission: Submission, spec: LabSpec) -> None:
+def count_final_grade(submission: Submission, spec: LabSpec) -> None:
     """A final grade that passes is evidence, and the first pass asks for a re-assessment."""
     if _passed(submission, spec):
         submission_record_evidence(submission=submission)
@@ -405,7 +479,7 @@ def submission_record_evidence(*, submission: Submission) -> None:
             kind=EvidenceKind.LAB_RESULT,
             title=f"Passed the lab “{submission.lab.title}” ({submission.percent:g}%)",
             url=submission.get_absolute_url(),
-            source=f"labs.version:{submission.version_id}",
+            source=f"labs.version:{submission.graded_version_id or submission.version_id}",
         )
 
 
@@ -449,27 +523,123 @@ def _sign_off(*, submission: Submission, by: Person, decision: str, comment: str
     submission.status = SubmissionStatus.GRADED if approved else SubmissionStatus.REJECTED
     submission.save(update_fields=["status"])
     if approved:
-        _count_final_grade(submission, submission.version.get_spec())
+        count_final_grade(submission, submission.version.get_spec())
     from labs.tasks import notify_review_decision
 
     enqueue_on_commit(notify_review_decision, review.pk)
     return submission
 
 
+# --- grading by hand --------------------------------------------------------------------------
+
+# Grades that may be given or changed by hand: a sign-off may still be pending, or already given.
+ADJUSTABLE = (SubmissionStatus.GRADED, SubmissionStatus.NEEDS_REVIEW)
+
+
+@transaction.atomic
+def submission_adjust(
+    *, submission: Submission, by: Person, item: str, points: float, comment: str = ""
+) -> GradeAdjustment:
+    """Grade a free-response answer by hand, or override a test's points, with a reason.
+
+    The change is recorded (who, when, old → new, why) and the submission's score follows it.
+    A final grade that now passes counts as evidence; one that falls below passing withdraws
+    the evidence it gave."""
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("lab", "person__user", "version", "graded_version")
+        .get(pk=submission.pk)
+    )
+    if not may_grade(submission=submission, person=by):
+        raise PermissionDenied("You may not grade this submission.")
+    if submission.status not in ADJUSTABLE:
+        raise ValidationError(
+            f"Only a graded submission can be graded by hand; this one is "
+            f"“{submission.get_status_display().lower()}”."
+        )
+    spec = (submission.graded_version or submission.version).get_spec()
+    cell = spec.cell_by_grade_id(item)
+    if cell is None or not cell.graded:
+        raise ValidationError({"item": "This lab has no graded cell with that name."})
+    if points is None or not 0 <= points <= cell.points:
+        raise ValidationError(
+            {"points": f"Give between 0 and {cell.points:g} points for “{cell.display_title}”."}
+        )
+    results = [dict(r) for r in submission.results]
+    current = next((r for r in results if r.get("id") == item), None)
+    old = current["points"] if current is not None and not current.get("pending") else None
+    comment = (comment or "").strip()
+    if old is not None and not comment:
+        raise ValidationError(
+            {"comment": "Say why the points change: the learner and later reviewers read it."}
+        )
+    manual = cell.role != "test"
+    if current is None:
+        current = {
+            "id": item,
+            "title": cell.display_title,
+            "max_points": cell.points,
+            "hidden": False,
+        }
+        results.append(current)
+    current.update(points=float(points), adjusted=True)
+    current.pop("pending", None)
+    if manual:
+        current.update(passed=None, manual=True, message=comment or "Graded by hand.")
+    was_passing = _passed(submission, spec) and submission.status == SubmissionStatus.GRADED
+    adjustment = GradeAdjustment.objects.create(
+        submission=submission,
+        item=item,
+        title=cell.display_title,
+        manual=manual,
+        old_points=old,
+        new_points=float(points),
+        max_points=cell.points,
+        comment=comment,
+        by=by,
+    )
+    submission.results = results
+    submission.score = total_points(results)
+    submission.save(update_fields=["results", "score"])
+    if submission.status == SubmissionStatus.GRADED:
+        if _passed(submission, spec):
+            count_final_grade(submission, spec)
+        elif was_passing:
+            submission_withdraw_evidence(submission=submission)
+    return adjustment
+
+
+def graded_by_version(version_id: int) -> Q:
+    """Submissions whose current grade comes from that version."""
+    return Q(graded_version_id=version_id) | Q(graded_version__isnull=True, version_id=version_id)
+
+
+def submission_withdraw_evidence(*, submission: Submission) -> int:
+    """A grade no longer passing gives no evidence: remove what this lab version's passes
+    recorded, unless another of the learner's final grades of that version still passes (then
+    the evidence links that one). Returns how many rows were removed."""
+    from core.skills.models import Evidence
+
+    version_id = submission.graded_version_id or submission.version_id
+    source = f"labs.version:{version_id}"
+    removed, _ = Evidence.objects.filter(person=submission.person, source=source).delete()
+    still = (
+        Submission.objects.filter(person=submission.person, lab=submission.lab)
+        .filter(graded_by_version(version_id))
+        .exclude(pk=submission.pk)
+        .with_outcome()
+        .filter(status=SubmissionStatus.GRADED)
+        .order_by("graded_at")
+    )
+    for other in still:
+        if percent_passes(other):
+            submission_record_evidence(submission=other)
+            break
+    return removed
+
+
 def _submission_link(submission: Submission, name: str = "labs:submission") -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, kwargs={"pk": submission.pk})
-
-
-def _mail(*, subject: str, body: str, to: list[str], what: str) -> bool:
-    """Send one e-mail; a mail server that is down is logged (the rows are saved already)."""
-    if not to:
-        return False
-    try:
-        send_mail(subject=subject, message=body, from_email=None, recipient_list=to)
-    except Exception:
-        logger.exception("Could not e-mail %s", what)
-        return False
-    return True
 
 
 def graded_notify(*, submission_id: int) -> int:
@@ -489,7 +659,7 @@ def graded_notify(*, submission_id: int) -> int:
     learner, lab = submission.person, submission.lab
     score = f"{submission.score:g} of {submission.max_score:g} points"
     waits = submission.status == SubmissionStatus.NEEDS_REVIEW
-    sent = _mail(
+    sent = mail_safely(
         subject=f"Your attempt at “{lab.title}” is graded",
         body=(
             f"Your attempt {submission.attempt} at “{lab.title}” scored {score}."
@@ -507,7 +677,7 @@ def graded_notify(*, submission_id: int) -> int:
         for r in reviewer_candidates(person=learner)
         if r.pk not in further_up and r.user.email
     ]
-    asked = _mail(
+    asked = mail_safely(
         subject=f"{learner.display_name}'s grade in “{lab.title}” waits for your sign-off",
         body=(
             f"{learner.display_name} scored {score} in “{lab.title}”; the lab asks for a "
@@ -543,7 +713,7 @@ def review_decision_notify(*, review_id: int) -> bool:
             "Read why, then submit the lab again."
         )
     comment = f"\n\nTheir comment:\n{review.comment}" if review.comment else ""
-    return _mail(
+    return mail_safely(
         subject=subject,
         body=f"{body}{comment}\n\nYour submission: {link}\n",
         to=[submission.person.user.email],

@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from labs import services
+from labs import regrades, services
 from labs.executor import SandboxUnavailable
 from labs.models import Submission
 
@@ -21,11 +21,25 @@ def grade_submission(self, submission_id: int) -> None:
         logger.error("not grading submission %s: %s", submission_id, exc)
 
 
+@shared_task(bind=True, name="labs.tasks.regrade_submission", acks_late=True)
+def regrade_submission(self, regrade_id: int, submission_id: int) -> None:
+    """Grade one submission again, against a regrade's version; once per regrade."""
+    try:
+        regrades.regrade_one(
+            regrade_id=regrade_id, submission_id=submission_id, worker=self.request.hostname
+        )
+    except SandboxUnavailable as exc:
+        logger.error("not regrading submission %s: %s", submission_id, exc)
+
+
 @shared_task(name="labs.tasks.sweep_submissions")
 def sweep_submissions() -> None:
     ids = services.submissions_sweep()
     if ids:
         logger.info("re-enqueued submissions %s", ids)
+    resent = regrades.regrades_sweep()
+    if resent:
+        logger.info("re-enqueued regrades %s", resent)
 
 
 @shared_task(name="labs.tasks.notify_review_decision")
@@ -38,3 +52,11 @@ def notify_review_decision(review_id: int) -> bool:
 def notify_graded(submission_id: int) -> int:
     """E-mail the learner their grade, and their reviewers when it waits for a sign-off."""
     return services.graded_notify(submission_id=submission_id)
+
+
+@shared_task(name="labs.tasks.notify_problem_resolved")
+def notify_problem_resolved(report_id: int) -> bool:
+    """E-mail the learner who reported a problem with a lab how the authors resolved it."""
+    from labs.ratings import problem_resolved_notify
+
+    return problem_resolved_notify(report_id=report_id)

@@ -9,13 +9,12 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Person
-from core.services import enqueue_on_commit
+from core.services import enqueue_on_commit, mail_safely
 from core.skills.models import Skill
 from core.skills.selectors import is_manager_of, managers_of
 from mentoring import selectors
@@ -325,14 +324,9 @@ def _digest_text(rows) -> str:
 
 def _mail(person: Person, subject: str, body: str) -> bool:
     """A mail server that is down is logged; the digest is tried again next week."""
-    try:
-        send_mail(
-            subject=subject, message=body, from_email=None, recipient_list=[person.user.email]
-        )
-    except Exception:
-        logger.exception("Could not e-mail %s", person.pk)
-        return False
-    return True
+    return mail_safely(
+        to=[person.user.email], subject=subject, body=body, what=f"person {person.pk}"
+    )
 
 
 # --- Questions board ------------------------------------------------------------------------

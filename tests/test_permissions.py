@@ -38,7 +38,7 @@ ADMIN_STAFF_SPECIAL = {
     "admin:logout": 405,
     "admin:view_on_site": 404,
     **skills_urls.ADMIN_FORBIDDEN_TO_STAFF,
-    "admin:labs_labversion_add": 403,  # versions come from `import_lab`, never from a form
+    **labs_urls.ADMIN_FORBIDDEN_TO_STAFF,
     **mentoring_urls.ADMIN_FORBIDDEN_TO_STAFF,
     **hackathons_urls.ADMIN_FORBIDDEN_TO_STAFF,
     **curriculum_urls.ADMIN_FORBIDDEN_TO_STAFF,

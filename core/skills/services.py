@@ -9,13 +9,12 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Person
-from core.services import enqueue_on_commit
+from core.services import enqueue_on_commit, mail_safely
 from core.skills import selectors
 from core.skills.models import Assessment, Evidence, ReviewRequest, Skill
 
@@ -176,20 +175,16 @@ def review_requests_notify(*, review_request_ids: list[int]) -> int:
     requester = first.requester.display_name
     names = ", ".join(r.skill.name for r in found)
     link = settings.SITE_URL.rstrip("/") + reverse("skills:review-requests")
-    try:
-        send_mail(
-            subject=f"{requester} asks for a review of {names}",
-            message=(
-                f"{requester} asks you to review their levels in {names}.\n\n{first.message}\n\n"
-                f"Assess them here (each request closes when you do): {link}\n"
-            ),
-            from_email=None,
-            recipient_list=[first.reviewer.user.email],
-        )
-    except Exception:
-        logger.exception("Could not e-mail review requests %s", review_request_ids)
-        return 0
-    return 1
+    sent = mail_safely(
+        to=[first.reviewer.user.email],
+        subject=f"{requester} asks for a review of {names}",
+        body=(
+            f"{requester} asks you to review their levels in {names}.\n\n{first.message}\n\n"
+            f"Assess them here (each request closes when you do): {link}\n"
+        ),
+        what=f"review requests {review_request_ids}",
+    )
+    return int(sent)
 
 
 def review_request_notify(*, review_request: ReviewRequest) -> None:
@@ -205,12 +200,9 @@ def review_request_notify(*, review_request: ReviewRequest) -> None:
         f"{review_request.message}\n\n"
         f"Assess it here (the request closes when you do): {link}\n"
     )
-    try:
-        send_mail(
-            subject=f"{requester} asks for a review of {review_request.skill.name}",
-            message=body,
-            from_email=None,
-            recipient_list=[reviewer.user.email],
-        )
-    except Exception:
-        logger.exception("Could not e-mail review request %s", review_request.pk)
+    mail_safely(
+        to=[reviewer.user.email],
+        subject=f"{requester} asks for a review of {review_request.skill.name}",
+        body=body,
+        what=f"review request {review_request.pk}",
+    )

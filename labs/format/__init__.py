@@ -4,9 +4,10 @@ generating the learner's release from one. Pure functions: no database, no netwo
 from labs.format.loader import detect_format, load_lab, load_labs, read_notebook
 from labs.format.nbgrader import parse_nbgrader
 from labs.format.otter import is_otter_notebook, parse_otter
-from labs.format.release import build_release, learner_answers
+from labs.format.release import answers_digest, build_release, learner_answers
 
 __all__ = [
+    "answers_digest",
     "build_release",
     "detect_format",
     "is_otter_notebook",

@@ -7,6 +7,8 @@ to the other cells.
 """
 
 import copy
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,6 +43,17 @@ def learner_answers(nb: Mapping[str, Any]) -> dict[str, dict]:
         if grade_id and grade_id not in answers:
             answers[grade_id] = {"cell_type": cell.get("cell_type"), "source": cell_source(cell)}
     return answers
+
+
+def answers_digest(answers: Mapping[str, Mapping]) -> str:
+    """A fingerprint of the learner's code: equal for the same answers, whatever else the
+    notebook held (outputs, metadata, cell order)."""
+    canonical = json.dumps(
+        {grade_id: answers[grade_id].get("source", "") for grade_id in sorted(answers)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _answer_grade_id(cell: Any) -> str | None:

@@ -26,9 +26,14 @@
     return span;
   }
 
-  function badgeCell(passed) {
+  function badgeCell(r) {
     const td = document.createElement("td");
-    td.appendChild(passed ? badge("badge badge--success", "passed") : badge("badge badge--danger", "not passed"));
+    if (r.manual) {
+      td.appendChild(r.pending ? badge("badge", "waiting for a grader") : badge("badge", "graded by hand"));
+    } else {
+      td.appendChild(r.passed ? badge("badge badge--success", "passed") : badge("badge badge--danger", "not passed"));
+      if (r.adjusted) td.append(" ", badge("badge", "points changed"));
+    }
     return td;
   }
 
@@ -37,7 +42,7 @@
       const tr = document.createElement("tr");
       const title = cell(r.title);
       if (r.hidden) title.append(" ", badge("badge", "hidden"));
-      tr.append(title, badgeCell(r.passed), cell(points(r.points) + " / " + points(r.max_points)), cell(r.message));
+      tr.append(title, badgeCell(r), cell(points(r.points) + " / " + points(r.max_points)), cell(r.message));
       return tr;
     }));
   }

@@ -4,6 +4,7 @@ Issue 12: the banner follows the status, the result is read against the lab's pa
 the attempts, tests carry titles, and the lab list shows the best score and the pass state."""
 
 import dataclasses
+import datetime
 import json
 import os
 
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from labs.services import lab_store
 from tests.e2e.test_platform import sign_in
 from tests.labs.conftest import CORRECT, PARTIAL, REFERENCE_LAB, validated
+from tests.labs.test_hand_grading import ESSAY
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
@@ -94,21 +96,33 @@ def test_a_learner_submits_a_notebook_and_watches_it_graded_live(
     assert page.outside_requests == []
 
 
-def test_a_grade_that_waits_is_explained_signed_off_by_the_manager_and_counts(
+def test_a_grade_that_waits_is_explained_graded_by_hand_signed_off_by_the_mentor_and_counts(
     page, live_server, reference_lab, celery_worker, artifacts_dir, tmp_path
 ):
-    """Issue 12, acceptance 5: submit, read why the grade waits, approve as the learner's
-    manager, see the evidence on the learner's matrix."""
+    """Issue 12, acceptance 1 and 5: submit a lab that asks for a sign-off and has an answer
+    graded by hand; read why the grade waits; the learner's mentor grades the answer, changes a
+    test's points with a reason and approves; the learner sees the history and the evidence."""
     from core.models import Person
     from labs.models import Submission
+    from mentoring.models import Mentorship
 
     version = reference_lab.current_version
     spec = version.get_spec()
     spec = dataclasses.replace(
-        spec, settings=dataclasses.replace(spec.settings, review_policy="always")
+        spec,
+        cells=(*spec.cells, ESSAY),
+        settings=dataclasses.replace(spec.settings, review_policy="always", passing_score=75),
     )
     lab_store(spec=spec, report=version.validation)
     amara = Person.objects.get(user__username="amara")
+    priya = Person.objects.get(user__username="priya")
+    Mentorship.objects.create(
+        mentor=priya,
+        mentee=amara,
+        proposed_by=amara.manager,
+        status=Mentorship.Status.ACTIVE,
+        start_date=datetime.date(2026, 11, 2),
+    )
 
     sign_in(page, live_server.url, "amara")
     page.wait_for_url(f"{live_server.url}/")
@@ -116,10 +130,11 @@ def test_a_grade_that_waits_is_explained_signed_off_by_the_manager_and_counts(
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the notebook").click()
     notebook = nbformat.reads(download.value.path().read_text(), as_version=4)
+    answers = {**CORRECT, "essay": "I would add a test for **an empty list**."}
     for cell in notebook.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in CORRECT:
-            cell.source = CORRECT[grade_id]
+        if grade_id in answers:
+            cell.source = answers[grade_id]
     answered = tmp_path / "answers.ipynb"
     answered.write_text(json.dumps(notebook))
     page.get_by_label("Your notebook (.ipynb)").set_input_files(answered)
@@ -132,35 +147,60 @@ def test_a_grade_that_waits_is_explained_signed_off_by_the_manager_and_counts(
     )
     banner = page.locator("#submission-banner").inner_text()
     assert banner.startswith("Graded, waiting for a reviewer")
+    results = page.locator("#results").inner_text()
+    assert "waiting for a grader" in results  # the essay, live from the status endpoint
     page.screenshot(path=artifacts_dir / "lab-review-1-waiting.png", full_page=True)
     submission = Submission.objects.get(person=amara, lab=reference_lab)
     from_this_lab = amara.evidence.filter(source=f"labs.version:{submission.version_id}")
     assert not from_this_lab.exists()  # a grade that waits counts for nothing yet
 
     page.context.clear_cookies()
-    sign_in(page, live_server.url, "tomas")  # Amara's manager
+    sign_in(page, live_server.url, "priya")  # Amara's mentor
     page.wait_for_url(f"{live_server.url}/")
     page.get_by_role("link", name="Labs", exact=True).click()
     page.locator("#reviews-waiting a").click()
     page.get_by_role("link", name=f"Review {amara.display_name}").click()
     page.screenshot(path=artifacts_dir / "lab-review-2-review.png", full_page=True)
+    page.get_by_role("link", name="Grade by hand").click()
+    essay = page.locator("#item-essay")
+    assert "an empty list" in essay.inner_text()
+    essay.get_by_label("Points (0 to 2)").fill("1.5")
+    essay.get_by_label("Why").fill("Good idea; say what the test should expect.")
+    essay.get_by_role("button", name="Give these points").click()
+    assert "now has 1.5 of 2 points" in page.locator("main").inner_text()
+    scale = page.locator("#item-test_scale")
+    scale.get_by_label("Points (0 to 1)").fill("0.5")
+    scale.get_by_role("button", name="Change the points").click()  # no reason: refused
+    assert "Say why the points change" in scale.inner_text()
+    scale.get_by_label("Why").fill("Scaling a constant list divides by zero.")
+    scale.get_by_role("button", name="Change the points").click()
+    history = page.locator("#grade-history").inner_text()
+    assert "1 → 0.5 of 1 points" in history and "graded by hand, 1.5 of 2 points" in history
+    page.screenshot(path=artifacts_dir / "lab-review-3-graded-by-hand.png", full_page=True)
+    page.goto(f"{live_server.url}/labs/submissions/{submission.pk}/review/")
     page.get_by_label("Comment").fill("Clean and well tested.")
     page.get_by_role("button", name="Approve the grade").click()
     page.wait_for_load_state()
 
     submission.refresh_from_db()
-    assert submission.status == "graded" and from_this_lab.exists()
+    assert submission.status == "graded" and submission.score == 5.0  # 3.5 + 1.5 of 6
+    assert from_this_lab.exists()
     page.goto(f"{live_server.url}/skills/person/{amara.pk}/skill/testing/")
     evidence = page.locator("[aria-labelledby='evidence-title']").inner_text()
     assert f"Passed the lab “{reference_lab.title}”" in evidence
-    page.screenshot(path=artifacts_dir / "lab-review-3-evidence.png", full_page=True)
+    page.screenshot(path=artifacts_dir / "lab-review-4-evidence.png", full_page=True)
 
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "amara")
+    page.wait_for_url(f"{live_server.url}/")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}{submission.get_absolute_url()}")
-    assert "Clean and well tested." in page.locator("main").inner_text()
+    main = page.locator("main").inner_text()
+    assert "Clean and well tested." in main and "Scaling a constant list" in main
+    assert "Passed: 5 of 6 points" in main
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the submission page is {width} px wide at 390 px"
-    page.screenshot(path=artifacts_dir / "lab-review-4-phone.png", full_page=True)
+    page.screenshot(path=artifacts_dir / "lab-review-5-phone.png", full_page=True)
     assert page.outside_requests == []
 
 

@@ -160,7 +160,7 @@ def test_a_mail_server_that_is_down_does_not_lose_the_request(
     def broken(**kwargs):
         raise ConnectionRefusedError("SMTP is down")
 
-    monkeypatch.setattr("core.skills.services.send_mail", broken)
+    monkeypatch.setattr("core.services.send_mail", broken)
     with django_capture_on_commit_callbacks(execute=True):
         review_request_create(requester=org.engineer, reviewer=org.manager, skill=coding)
 
