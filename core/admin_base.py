@@ -88,3 +88,17 @@ def strict_site(site: admin.AdminSite) -> None:
         )
         site.unregister(model)
         site.register(model, strict_class)
+
+
+class ReadOnlyTabularInline(admin.TabularInline):
+    """Rows of an append-only history shown under their parent: the `fields` given, read-only;
+    none added or deleted here (the product's pages make them)."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False

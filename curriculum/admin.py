@@ -4,7 +4,7 @@ source. Enrolments may be added and removed by staff."""
 
 from django.contrib import admin
 
-from core.admin_base import StrictModelAdmin
+from core.admin_base import ReadOnlyTabularInline, StrictModelAdmin
 from curriculum.models import Enrolment, Module, Path, Step
 
 
@@ -33,14 +33,10 @@ class PathAdmin(StrictModelAdmin):
         return False
 
 
-class StepInline(admin.TabularInline):
+class StepInline(ReadOnlyTabularInline):
     model = Step
     fields = ["position", "kind", "title", "lab_slug", "skill", "evidence_kind", "activity"]
-    readonly_fields = fields
-    extra = 0
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
+    can_delete = True  # with its module, when the file no longer has it
 
 
 @admin.register(Module)

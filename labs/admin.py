@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin_base import StrictModelAdmin
+from core.admin_base import ReadOnlyTabularInline, StrictModelAdmin
 from labs.models import (
     GradeAdjustment,
     GradingRun,
@@ -12,12 +12,9 @@ from labs.models import (
 )
 
 
-class LabVersionInline(admin.TabularInline):
+class LabVersionInline(ReadOnlyTabularInline):
     model = LabVersion
     fields = ["number", "content_hash", "source_format", "created_at", "created_by"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
 
 
@@ -44,43 +41,25 @@ class LabVersionAdmin(StrictModelAdmin):
         return False
 
 
-class SubmissionReviewInline(admin.TabularInline):
+class SubmissionReviewInline(ReadOnlyTabularInline):
     """The sign-off history, append-only: decisions are made on the review page."""
 
     model = SubmissionReview
     fields = ["decision", "reviewer", "comment", "created_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
-class GradeAdjustmentInline(admin.TabularInline):
+class GradeAdjustmentInline(ReadOnlyTabularInline):
     """Points given or changed by hand, append-only: they are given on the grading page."""
 
     model = GradeAdjustment
     fields = ["item", "old_points", "new_points", "max_points", "by", "comment", "created_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
-class GradingRunInline(admin.TabularInline):
+class GradingRunInline(ReadOnlyTabularInline):
     """Every grading of the submission, as it was: read here, never changed."""
 
     model = GradingRun
     fields = ["created_at", "version", "regrade", "status", "score", "max_score", "error"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Regrade)

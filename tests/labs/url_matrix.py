@@ -148,14 +148,12 @@ URLS.update(
 
 # Lab analytics and grading health (issue 12): staff only, a 404 for every member else. The
 # peer's graded submission gives the analytics figures to show.
-ANALYTICS_PAGE = {"anonymous": "login", "engineer": 404, "manager": 404, "staff": 200}
-ANALYTICS_API = {**ANALYTICS_PAGE, "anonymous": 401}
 URLS.update(
     {
-        "labs:analytics": Case(ANALYTICS_PAGE, kwargs=LAB, setup=peer_waiting_submission),
-        "labs:health": Case(ANALYTICS_PAGE),
-        "api:lab-analytics": Case(ANALYTICS_API, kwargs=LAB, setup=peer_waiting_submission),
-        "api:grading-health": Case(ANALYTICS_API),
+        "labs:analytics": Case(STAFF_PAGE, kwargs=LAB, setup=peer_waiting_submission),
+        "labs:health": Case(STAFF_PAGE),
+        "api:lab-analytics": Case(STAFF_API, kwargs=LAB, setup=peer_waiting_submission),
+        "api:grading-health": Case(STAFF_API),
     }
 )
 
