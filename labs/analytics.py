@@ -390,7 +390,15 @@ def _linked_submissions(limit_hits: list[tuple], flaky) -> dict[int, Submission]
         wanted.update(test.example_ids)
     found = (
         Submission.objects.select_related("person__user")
-        .defer("answers", "results", "flags", "feedback_html", "telemetry", "error")
+        .defer(
+            "answers",
+            "results",
+            "flags",
+            "feedback_notebook",
+            "feedback_html",
+            "telemetry",
+            "error",
+        )
         .in_bulk(wanted)
     )
     for test in flaky:

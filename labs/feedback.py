@@ -10,6 +10,7 @@ import nbformat
 
 from core.markdown import render_markdown
 from core.notebooks import notebook_html
+from labs.executor import SEALED_MIME
 from labs.judge import RunPlan
 from labs.spec import LabSpec, SpecCell
 
@@ -22,6 +23,19 @@ AFTER_HIDDEN_NOTE = (
 
 
 def render_feedback(spec: LabSpec, plan: RunPlan, outcomes: list, answers: dict) -> str:
+    """The feedback notebook of a run, as HTML."""
+    return feedback_html(feedback_notebook(spec, plan, outcomes, answers))
+
+
+def feedback_html(notebook: dict) -> str:
+    """A feedback notebook (`feedback_notebook`) as sanitised HTML: the slow part (nbconvert),
+    done when someone first opens the feedback rather than while the learner waits for a grade."""
+    return notebook_html(nbformat.from_dict(notebook))
+
+
+def feedback_notebook(spec: LabSpec, plan: RunPlan, outcomes: list, answers: dict) -> dict:
+    """What the learner may see of a run: their code and its outputs, the visible tests, hidden
+    ones as a placeholder. A plain dict, stored with the submission (small, unlike its HTML)."""
     notebook = nbformat.v4.new_notebook(metadata=spec.notebook_metadata)
     secrets = _hidden_lines(spec)
     outputs_by_cell = {
@@ -38,7 +52,16 @@ def render_feedback(spec: LabSpec, plan: RunPlan, outcomes: list, answers: dict)
         if cell.role == "test" and (cell.hidden or cell.has_hidden_part):
             after_hidden = True
             notebook.cells.append(nbformat.v4.new_markdown_cell(AFTER_HIDDEN_NOTE))
-    return notebook_html(notebook)
+    return _plain(notebook)
+
+
+def _plain(node):
+    """A NotebookNode tree as plain dicts and lists (what a JSONField stores)."""
+    if isinstance(node, dict):
+        return {key: _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(value) for value in node]
+    return node
 
 
 def _feedback_cell(cell: SpecCell, answers: dict, outputs: list, secrets: set[str]):
@@ -93,4 +116,4 @@ def _withhold(output: dict, secrets: set[str]):
 
 
 def _is_sealed(output: dict) -> bool:
-    return "application/vnd.cultivate.sealed+json" in output.get("data", {})
+    return SEALED_MIME in output.get("data", {})

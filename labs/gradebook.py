@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.timesince import timesince
 
+from core.forms import LongSelect
 from core.models import CareerStage, Person
 from core.people_filters import filter_people, people_filters
 from core.selectors import person_is_manager, person_of
@@ -153,6 +154,7 @@ class GradebookFilterForm(forms.Form):
                 label=people_filter.label,
                 required=False,
                 choices=[("", "Any")] + list(people_filter.choices()),
+                widget=LongSelect,  # every team of the organisation
             )
 
     def values(self) -> dict[str, str]:

@@ -92,6 +92,8 @@ class Submission(models.Model):
     max_score = models.FloatField(default=0)
     results = models.JSONField(default=list, blank=True)
     flags = models.JSONField(default=list, blank=True)
+    # What the learner may see of the run; rendered to `feedback_html` when first opened.
+    feedback_notebook = models.JSONField(default=dict, blank=True)
     feedback_html = models.TextField(blank=True)
     telemetry = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.models import Person
 from labs import executor
-from labs.feedback import render_feedback
+from labs.feedback import feedback_notebook
 from labs.models import GradingRun, Lab, LabVersion, Regrade, Submission, SubmissionStatus
 from labs.services import (
     count_final_grade,
@@ -117,7 +117,7 @@ def regrade_one(
     started = timezone.now()
     try:
         graded = grading_run(spec=spec, answers=submission.answers)
-        feedback = render_feedback(spec, graded.plan, graded.execution.cells, submission.answers)
+        feedback = feedback_notebook(spec, graded.plan, graded.execution.cells, submission.answers)
     except executor.SandboxUnavailable:
         raise
     except Exception:
@@ -149,7 +149,8 @@ def _record(regrade, submission_id, spec, graded, feedback, worker, started) -> 
             submission.score = total_points(submission.results)
             submission.max_score = grade.max_score
             submission.flags = grade.flags
-            submission.feedback_html = feedback
+            submission.feedback_notebook = feedback
+            submission.feedback_html = ""
             submission.started_at = started
             submission.telemetry = {
                 **grading_telemetry(submission, graded, worker),

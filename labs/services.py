@@ -16,7 +16,7 @@ from django.utils import timezone
 from core.models import Person
 from core.services import enqueue_on_commit, mail_safely
 from labs import executor, judge
-from labs.feedback import render_feedback
+from labs.feedback import feedback_html, feedback_notebook
 from labs.format import build_release, load_lab, load_labs
 from labs.models import (
     GradeAdjustment,
@@ -295,7 +295,7 @@ def submission_grade(*, submission_id: int, worker: str | None = None) -> Submis
         return None
     spec = submission.version.get_spec()
     graded = grading_run(spec=spec, answers=submission.answers)
-    feedback = render_feedback(spec, graded.plan, graded.execution.cells, submission.answers)
+    feedback = feedback_notebook(spec, graded.plan, graded.execution.cells, submission.answers)
     return _finish(submission, spec, graded, feedback, worker)
 
 
@@ -316,7 +316,8 @@ def _finish(submission, spec, graded: Graded, feedback: str, worker: str) -> Sub
             max_score=grade.max_score,
             results=results,
             flags=grade.flags,
-            feedback_html=feedback,
+            feedback_notebook=feedback,
+            feedback_html="",
             telemetry=telemetry,
             error=execution.startup_error,
             graded_at=timezone.now(),
@@ -370,6 +371,20 @@ PENDING = "Waiting for a grader: a mentor or a member of staff grades this answe
 
 def total_points(results: list[dict]) -> float:
     return round(sum(r.get("points", 0.0) for r in results), 6)
+
+
+def submission_feedback_html(submission: Submission) -> str:
+    """The feedback of the submission's latest grading as HTML: rendered on first view (the
+    learner does not wait for it while grading) and kept. Empty before grading."""
+    if submission.feedback_html or not submission.feedback_notebook:
+        return submission.feedback_html
+    html = feedback_html(submission.feedback_notebook)
+    # Only while the same grading is current: a regrade in between brings its own notebook.
+    Submission.objects.filter(
+        pk=submission.pk, feedback_html="", graded_at=submission.graded_at
+    ).update(feedback_html=html)
+    submission.feedback_html = html
+    return html
 
 
 def grading_telemetry(submission: Submission, graded: Graded, worker: str) -> dict:
@@ -546,7 +561,7 @@ def submission_adjust(
     A final grade that now passes counts as evidence; one that falls below passing withdraws
     the evidence it gave."""
     submission = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("lab", "person__user", "version", "graded_version")
         .get(pk=submission.pk)
     )

@@ -35,6 +35,7 @@ from labs.services import (
     submission_adjust,
     submission_approve,
     submission_create,
+    submission_feedback_html,
     submission_reject,
 )
 from labs.uploads import UploadError
@@ -219,7 +220,7 @@ def submission_status(request: HttpRequest, pk: int) -> JsonResponse:
 @require_GET
 def submission_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     submission = selectors.submission_get(user=request.user, pk=pk)
-    html = submission.feedback_html or "<p>No feedback yet.</p>"
+    html = submission_feedback_html(submission) or "<p>No feedback yet.</p>"
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = NOTEBOOK_CSP
     response["X-Frame-Options"] = "SAMEORIGIN"

@@ -1,5 +1,6 @@
 from django import forms
 
+from core.forms import LongSelect
 from core.models import CareerStage, Team
 from core.skills.models import EvidenceKind, Skill, validate_evidence_url
 
@@ -71,6 +72,7 @@ class HeatmapFilterForm(forms.Form):
         label="Team (with the teams inside it)",
         empty_label="All teams",
         to_field_name="slug",
+        widget=LongSelect,
     )
     career_stage = forms.ChoiceField(
         choices=[("", "All career stages"), *CareerStage.choices], required=False

@@ -88,7 +88,9 @@ def test_the_api_grades_correct_partial_and_empty_submissions(
     assert sum(r["points"] for r in graded["results"]) == score
     assert set(graded) >= {"id", "lab", "status", "score", "max_score", "results", "flags"}
     submission = Submission.objects.get(pk=created["id"])
-    assert HIDDEN_TEST_TEXT not in str(graded) and HIDDEN_TEST_TEXT not in submission.feedback_html
+    feedback = services.submission_feedback_html(submission)
+    assert HIDDEN_TEST_TEXT not in str(graded) and HIDDEN_TEST_TEXT not in feedback
+    assert "<html" in feedback.lower() and submission.feedback_html == feedback
     assert submission.times_graded == 1
 
 

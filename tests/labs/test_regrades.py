@@ -299,3 +299,26 @@ def test_fifty_submissions_regrade_on_a_real_worker_with_progress(org, celery_wo
         assert submission.score == (
             6.0 if submission.answers["scale"]["source"] == CORRECT["scale"] else 2.0
         )
+
+
+def test_feedback_is_rendered_on_first_view_not_while_grading(
+    client, org, django_capture_on_commit_callbacks
+):
+    """Issue 13: the learner does not wait for nbconvert; the HTML is made once, when opened."""
+    first, _ = two_versions()
+    submission = graded_by(first, org.peer, PARTIAL, score=2)
+    Submission.objects.filter(pk=submission.pk).update(feedback_html="<p>old grading</p>")
+    with django_capture_on_commit_callbacks(execute=False):
+        regrade = regrade_start(lab=first.lab, by=org.staff)
+    regrade_one(regrade_id=regrade.pk, submission_id=submission.pk)
+
+    submission.refresh_from_db()
+    assert submission.feedback_html == ""  # the old grading's HTML is gone with it
+    assert any("def scale" in "".join(c["source"]) for c in submission.feedback_notebook["cells"])
+
+    client.force_login(org.peer.user)
+    url = reverse("labs:submission-feedback", args=[submission.pk])
+    html = client.get(url).content.decode()
+    assert html.startswith("<!DOCTYPE html>") and "scale" in html and "old grading" not in html
+    submission.refresh_from_db()
+    assert submission.feedback_html == html  # kept: the next view serves it as it is
