@@ -20,6 +20,7 @@ queries, trimmed to the lines that matter (scans, joins, times). Results go in b
 """
 
 import argparse
+import gc
 import math
 import os
 import random
@@ -506,11 +507,13 @@ def generate(size: int) -> Org:
         # What autovacuum does to freshly loaded tables before long: statistics for the
         # planner, and the visibility map that lets it answer from an index alone.
         cursor.execute("VACUUM ANALYZE")
+        cursor.execute("CHECKPOINT")  # the load written out now, not while pages are measured
         cursor.execute(
             "SELECT sum(n_live_tup) FROM pg_stat_user_tables WHERE schemaname = 'public'"
         )
         rows = cursor.fetchone()[0]
     manager = next(m for m in members if m.role == "manager")
+    gc.collect()  # the generator's garbage, collected before the first request rather than during
     return Org(
         manager=manager.person,
         report=manager.reports[0].person,

@@ -85,8 +85,6 @@ class Person(models.Model):
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        # The index on the user's names that this ordering needs is in migration 0005 (it is
-        # on auth_user, which Django owns).
         ordering = ["user__first_name", "user__last_name", "user__username"]
         verbose_name_plural = "people"
         indexes = [

@@ -1,13 +1,7 @@
-"""Indexes for the lists of people, found with bench/web.py at 10,000 people (bench/README.md).
-
-- (manager, id) on core_person: each step of `Person.objects.reports_of` (a recursive query)
-  is answered from the index, where the index on manager alone left PostgreSQL scanning every
-  person at every level; it replaces that index, whose column it starts with.
-- (first_name, last_name, username) on auth_user: people are listed in that order everywhere
-  (the directory, the people API, the gradebook); a page of 25 is read from the index instead
-  of sorting everyone. The table is Django's, so the index is created here, by SQL that
-  PostgreSQL and SQLite both understand.
-"""
+"""(manager, id) on core_person, found with bench/web.py at 10,000 people (bench/README.md):
+each step of `Person.objects.reports_of` (a recursive query) is answered from the index alone,
+where the index on manager alone left PostgreSQL scanning every person at every level. It
+replaces that index, whose column it starts with."""
 
 from django.db import migrations, models
 
@@ -15,7 +9,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0004_skill_catalog"),
-        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
@@ -34,9 +27,5 @@ class Migration(migrations.Migration):
                 related_name="reports",
                 to="core.person",
             ),
-        ),
-        migrations.RunSQL(
-            "CREATE INDEX user_name_order ON auth_user (first_name, last_name, username)",
-            reverse_sql="DROP INDEX user_name_order",
         ),
     ]
