@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from core.models import Person, Team
+from core.selectors import team_choices
 
 
 class LongSelect(forms.Select):
@@ -39,15 +40,32 @@ class LongSelect(forms.Select):
         )
 
 
+class TeamFilterField(forms.ChoiceField):
+    """A filter by team: every team of the organisation by slug, cleaned to the Team (or None).
+    The options are (slug, name) pairs, set by the form (`team_choices_with_all`), rather than a
+    model object per team for every page that shows the filter."""
+
+    widget = LongSelect
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value) -> Team | None:
+        slug = super().clean(value)
+        return Team.objects.filter(slug=slug).first() if slug else None
+
+
+def team_choices_with_all() -> list[tuple[str, str]]:
+    return [("", "All teams"), *team_choices()]
+
+
 class DirectorySearchForm(forms.Form):
     q = forms.CharField(label="Name or title", required=False, max_length=100)
-    team = forms.ModelChoiceField(
-        queryset=Team.objects.all(),
-        required=False,
-        empty_label="All teams",
-        to_field_name="slug",
-        widget=LongSelect,
-    )
+    team = TeamFilterField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = team_choices_with_all()
 
 
 class ProfileForm(forms.ModelForm):

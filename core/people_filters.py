@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from core.models import CareerStage, Team
+from core.models import CareerStage
+from core.selectors import team_choices
 
 Choices = Callable[[], list[tuple[str, str]]]
 Apply = Callable[[QuerySet, str], QuerySet]
@@ -47,12 +48,8 @@ def filter_people(people: QuerySet, values: dict[str, str]) -> QuerySet:
     return people
 
 
-def _team_choices() -> list[tuple[str, str]]:
-    return list(Team.objects.order_by("name").values_list("slug", "name"))
-
-
 register_people_filter(
-    "team", "Team", _team_choices, lambda people, slug: people.filter(team__slug=slug)
+    "team", "Team", team_choices, lambda people, slug: people.filter(team__slug=slug)
 )
 register_people_filter(
     "career_stage",

@@ -62,6 +62,11 @@ def team_list() -> QuerySet[Team]:
     return Team.objects.select_related("parent").annotate(member_count=Count("members"))
 
 
+def team_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every team, by name: what a team filter offers."""
+    return list(Team.objects.order_by("name").values_list("slug", "name"))
+
+
 def team_members(*, team: Team) -> QuerySet[Person]:
     return team.members.filter(user__is_active=True).select_related("user", "manager__user")
 

@@ -1,7 +1,7 @@
 from django import forms
 
-from core.forms import LongSelect
-from core.models import CareerStage, Team
+from core.forms import TeamFilterField, team_choices_with_all
+from core.models import CareerStage
 from core.skills.models import EvidenceKind, Skill, validate_evidence_url
 
 NOTE_HELP = "Markdown. What you saw that shows this level."
@@ -66,14 +66,11 @@ class ReviewRequestForm(forms.Form):
 
 
 class HeatmapFilterForm(forms.Form):
-    team = forms.ModelChoiceField(
-        queryset=Team.objects.all(),
-        required=False,
-        label="Team (with the teams inside it)",
-        empty_label="All teams",
-        to_field_name="slug",
-        widget=LongSelect,
-    )
+    team = TeamFilterField(label="Team (with the teams inside it)")
     career_stage = forms.ChoiceField(
         choices=[("", "All career stages"), *CareerStage.choices], required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = team_choices_with_all()
