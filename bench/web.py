@@ -46,6 +46,7 @@ django.setup()
 
 import psycopg  # noqa: E402
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret  # noqa: E402
+from django.apps import apps  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -177,37 +178,35 @@ def org_shape(size: int) -> list[Member]:
         members.append(member)
         return member
 
-    groups = 0
+    groups = teams = 0
     while len(members) < size:
         director = add("director", CareerStage.PRINCIPAL, head, f"group-{groups}")
         groups += 1
         for _ in range(MANAGERS_PER_DIRECTOR):
-            team_key = f"team-{sum(1 for m in members if m.role == 'manager')}"
-            manager = add("manager", CareerStage.STAFF, director, team_key)
+            manager = add("manager", CareerStage.STAFF, director, f"team-{teams}")
+            teams += 1
             if manager is None:
                 break
             for place in range(TEAM_SIZE):
-                if add("engineer", ENGINEER_STAGES[place], manager, team_key) is None:
+                if add("engineer", ENGINEER_STAGES[place], manager, manager.team_key) is None:
                     break
     return members
 
 
 def create_people(members: list[Member]) -> None:
-    teams = {"platform": Team(name="Platform", slug="platform")}
-    teams["engineering"] = Team(name="Engineering", slug="engineering")
+    """Teams (a director's group holds their managers' teams), users and people."""
+    teams = {
+        "platform": Team(name="Platform", slug="platform"),
+        "engineering": Team(name="Engineering", slug="engineering"),
+    }
     Team.objects.bulk_create(teams.values())
-    groups = [m for m in members if m.role == "director"]
-    Team.objects.bulk_create(
-        teams.setdefault(m.team_key, Team(name=f"Group {i + 1}", slug=m.team_key))
-        for i, m in enumerate(groups)
-    )
-    for i, manager in enumerate(m for m in members if m.role == "manager"):
-        teams[manager.team_key] = Team(
-            name=f"Team {i + 1}", slug=manager.team_key, parent=teams[manager.boss.team_key]
-        )
-    Team.objects.bulk_create(
-        (t for key, t in teams.items() if key.startswith("team-")), batch_size=BATCH
-    )
+    for level, name in (("director", "Group"), ("manager", "Team")):
+        made = []
+        for i, m in enumerate(m for m in members if m.role == level):
+            parent = teams[m.boss.team_key]
+            teams[m.team_key] = Team(name=f"{name} {i + 1}", slug=m.team_key, parent=parent)
+            made.append(teams[m.team_key])
+        Team.objects.bulk_create(made, batch_size=BATCH)
 
     password = make_password(None)  # unusable: the bench signs people in with force_login
     users = [
@@ -508,10 +507,7 @@ def generate(size: int) -> Org:
         # planner, and the visibility map that lets it answer from an index alone.
         cursor.execute("VACUUM ANALYZE")
         cursor.execute("CHECKPOINT")  # the load written out now, not while pages are measured
-        cursor.execute(
-            "SELECT sum(n_live_tup) FROM pg_stat_user_tables WHERE schemaname = 'public'"
-        )
-        rows = cursor.fetchone()[0]
+    rows = sum(model._base_manager.count() for model in apps.get_models(include_auto_created=True))
     manager = next(m for m in members if m.role == "manager")
     gc.collect()  # the generator's garbage, collected before the first request rather than during
     return Org(
@@ -520,7 +516,7 @@ def generate(size: int) -> Org:
         staff=members[0].person,
         lab=lab,
         seconds=time.perf_counter() - started,
-        rows=int(rows or 0),
+        rows=rows,
     )
 
 
@@ -645,7 +641,7 @@ def explain(pages: list[Page], slowest: int = 2) -> None:
                 lines = [row[0] for row in cursor.fetchall()]
             for line in lines:
                 if any(word in line for word in PLAN_WORDS):
-                    print(f"    {line.strip()[:150]}")
+                    print(f"    {line.rstrip()[:150]}")
 
 
 # --- Output -------------------------------------------------------------------------------------
@@ -670,18 +666,20 @@ def print_size(size: int, org: Org, pages: list[Page], requests: int) -> None:
 
 
 def print_comparison(results: dict[int, list[Page]]) -> None:
+    """Queries, p50 and p95 of every size as ratios to the first size's."""
     sizes = list(results)
     base = sizes[0]
-    head = " | ".join(f"{s:,}" for s in sizes)
-    print(f"\n## Side by side: queries at {head} people; p50 and p95 as ratios to {base:,}\n")
-    ratio_heads = " | ".join(f"p50 ×{s:,} | p95 ×{s:,}" for s in sizes[1:])
-    print(f"| page | as | queries ({head}) | p50 at {base:,} (ms) | {ratio_heads} |")
-    print("|---|---|---|---|" + "---|---|" * (len(sizes) - 1))
+    print(f"\n## Side by side: each size as a ratio to {base:,} people\n")
+    heads = " | ".join(f"queries ×{s:,} | p50 ×{s:,} | p95 ×{s:,}" for s in sizes[1:])
+    print(f"| page | as | queries at {base:,} | p50 at {base:,} (ms) | {heads} |")
+    print("|---|---|---|---|" + "---|---|---|" * (len(sizes) - 1))
     for i, page in enumerate(results[base]):
-        same = [results[s][i] for s in sizes]
-        counts = " → ".join(p.query_count for p in same)
-        ratios = " | ".join(f"{p.p50 / page.p50:.2f} | {p.p95 / page.p95:.2f}" for p in same[1:])
-        print(f"| {page.name} | {page.who} | {counts} | {ms(page.p50)} | {ratios} |")
+        ratios = " | ".join(
+            f"{max(p.queries) / max(page.queries):.2f} | {p.p50 / page.p50:.2f} "
+            f"| {p.p95 / page.p95:.2f}"
+            for p in (results[s][i] for s in sizes[1:])
+        )
+        print(f"| {page.name} | {page.who} | {page.query_count} | {ms(page.p50)} | {ratios} |")
 
 
 def main() -> None:

@@ -37,7 +37,10 @@ app.conf.update(
         Queue("default", Exchange("default"), routing_key="default"),
         Queue("grading", Exchange("grading"), routing_key="grading"),
     ),
-    task_routes={"labs.tasks.grade_*": {"queue": "grading", "routing_key": "grading"}},
+    task_routes={
+        "labs.tasks.grade_*": {"queue": "grading", "routing_key": "grading"},
+        "labs.tasks.regrade_*": {"queue": "grading", "routing_key": "grading"},
+    },
     worker_hijack_root_logger=False,
 )
 app.autodiscover_tasks()

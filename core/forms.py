@@ -1,43 +1,37 @@
 import zoneinfo
+from html import escape  # not Django's: its lazy-text check took 12 ms at 1,235 options
 
 from allauth.account.forms import LoginForm
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from core.models import Person, Team
 from core.selectors import team_choices
 
 
 class LongSelect(forms.Select):
-    """Django's <select>, for lists as long as the organisation's teams (a thousand and more at
-    10,000 people). The HTML is the same; it is put together here rather than through two
-    templates per option, which cost a page 30 to 40 ms at that size (bench/README.md)."""
+    """Django's <select> for lists as long as the organisation's teams (1,235 at 10,000 people):
+    the same HTML, written here in one pass. Django writes each option through two templates,
+    30 ms a page at that size; Django's own escaping helpers would still cost 14 ms, the
+    standard library's costs 1.4 ms (bench/README.md). Labels are text, always escaped."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
+        html = [f'<select name="{escape(widget["name"])}"{flatatt(widget["attrs"])}>']
         for group_name, options, _ in widget["optgroups"]:
-            html = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (option["value"], flatatt(option["attrs"]), option["label"])
-                    for option in options
-                ),
-            )
-            groups.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group_name, html)
-                if group_name
-                else html
-            )
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            SafeString("".join(groups)),
-        )
+            if group_name:
+                html.append(f'<optgroup label="{escape(str(group_name))}">')
+            for option in options:
+                selected = " selected" if option["selected"] else ""
+                html.append(
+                    f'<option value="{escape(str(option["value"]))}"{selected}>'
+                    f"{escape(str(option['label']))}</option>"
+                )
+            if group_name:
+                html.append("</optgroup>")
+        html.append("</select>")
+        return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
 
 
 class TeamFilterField(forms.ChoiceField):

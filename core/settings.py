@@ -377,6 +377,9 @@ LABS_KERNEL_PYTHON = env_str(
 )
 # The unprivileged uid sandboxed kernels run as (the worker drops to it when it runs as root).
 LABS_SANDBOX_UID = env_int("LABS_SANDBOX_UID", 65534)
+# Each worker process starts the next run's sandboxed kernel as soon as a run ends, so that a
+# submission does not wait for a kernel to boot (labs.executor, "a kernel started ahead of demand").
+LABS_SPARE_KERNEL = env_bool("LABS_SPARE_KERNEL", True)
 LABS_RUN_DIR = env_str("LABS_RUN_DIR", "") or None  # where run folders go; default: the system's
 LABS_MAX_UPLOAD_BYTES = env_int("LABS_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 LABS_MAX_CELLS = env_int("LABS_MAX_CELLS", 500)

@@ -17,6 +17,7 @@ Without bubblewrap, LABS_SANDBOX=auto falls back to a loudly announced reduced-i
 """
 
 import asyncio
+import atexit
 import contextlib
 import json
 import logging
@@ -26,6 +27,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -142,19 +144,128 @@ def execute(
     `run_cell`) sees it.
     """
     mode = sandbox_mode()
-    run_dir = Path(tempfile.mkdtemp(prefix="cultivate-run-", dir=settings.LABS_RUN_DIR))
     started = time.monotonic()
     result = ExecutionResult(cells=[CellOutcome() for _ in cells], sandbox=mode)
+    spare = _take_spare(mode, limits)
+    run_dir = spare.run_dir if spare else _new_run_dir(mode)
     try:
-        _prepare_run_dir(run_dir, mode)
-        manager = SandboxedKernelManager(
-            run_dir=run_dir, limits=limits, mode=mode, probe=probe, context=_zmq_context()
-        )
+        if spare is not None:
+            manager = spare.manager
+            manager.probe = probe
+        else:
+            manager = _manager(run_dir, limits, mode, probe)
         _run(manager, cells, limits, result, started, unrecorded)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
         result.duration = time.monotonic() - started
+        _start_spare(mode, limits)
     return result
+
+
+def _new_run_dir(mode: str) -> Path:
+    run_dir = Path(tempfile.mkdtemp(prefix="cultivate-run-", dir=settings.LABS_RUN_DIR))
+    _prepare_run_dir(run_dir, mode)
+    return run_dir
+
+
+def _manager(run_dir: Path, limits: Limits, mode: str, probe: str = ""):
+    return SandboxedKernelManager(
+        run_dir=run_dir, limits=limits, mode=mode, probe=probe, context=_zmq_context()
+    )
+
+
+# --- a kernel started ahead of demand ---------------------------------------------------------
+#
+# Starting the sandboxed kernel (Python, IPython, ipykernel, the ZeroMQ handshake) is most of a
+# grading's time. After each run, the worker launches the next run's kernel (a process of its
+# own, in a sandbox of its own, with the same limits) and returns: it boots while the worker
+# saves the grade and waits for the next submission, which then finds it ready. It has run
+# nothing; it is used once and killed like any other. A spare whose limits, Python or run folder
+# no longer match, or that died meanwhile, is discarded and a kernel started as before. Only
+# with bubblewrap: its --die-with-parent ends a spare when its worker ends, which the reduced
+# mode cannot promise.
+
+
+@dataclass
+class _Spare:
+    key: tuple
+    manager: "SandboxedKernelManager"
+    run_dir: Path
+    owner: int  # the process that launched it: a forked worker does not inherit it
+
+
+_spare_lock = threading.Lock()
+_spare: _Spare | None = None
+_spares_wanted = False  # set in grading workers (`want_spares`), never in the web server
+
+
+def want_spares() -> None:
+    """Start kernels ahead of demand in this process: Celery workers call it as they start
+    (labs.apps), so that a web process validating an import keeps no idle kernel."""
+    global _spares_wanted
+    _spares_wanted = True
+
+
+def _spare_key(mode: str, limits: Limits) -> tuple:
+    return (mode, limits, kernel_python(), settings.LABS_RUN_DIR, settings.LABS_SANDBOX_UID)
+
+
+def _take_spare(mode: str, limits: Limits) -> _Spare | None:
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    if spare is None or spare.owner != os.getpid():
+        return None
+    process = getattr(spare.manager.provisioner, "process", None)
+    if spare.key != _spare_key(mode, limits) or process is None or process.poll() is not None:
+        _discard(spare)
+        return None
+    return spare
+
+
+def _start_spare(mode: str, limits: Limits) -> None:
+    """Launch the next run's kernel, if spares are on; a failure only costs the next run time."""
+    global _spare
+    if mode != "bubblewrap" or not (_spares_wanted and settings.LABS_SPARE_KERNEL):
+        return
+    run_dir = _new_run_dir(mode)
+    manager = _manager(run_dir, limits, mode)
+    try:
+        run_sync(manager.start_kernel)(
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=_launch_environment(run_dir, mode),
+            cwd=str(run_dir),
+        )
+    except Exception:
+        logger.warning("could not start a kernel ahead of demand", exc_info=True)
+        _discard(_Spare((), manager, run_dir, os.getpid()))
+        return
+    spare = _Spare(_spare_key(mode, limits), manager, run_dir, os.getpid())
+    with _spare_lock:
+        previous, _spare = _spare, spare
+    if previous is not None:
+        _discard(previous)
+
+
+def discard_spare() -> None:
+    """Kill the kernel started ahead of demand, if any (at exit, and in tests that count what a
+    run leaves behind)."""
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    if spare is not None and spare.owner == os.getpid():
+        _discard(spare)
+
+
+def _discard(spare: _Spare) -> None:
+    try:
+        _kill(spare.manager)
+    finally:
+        shutil.rmtree(spare.run_dir, ignore_errors=True)
+
+
+atexit.register(discard_spare)
 
 
 _contexts: dict[int, zmq.asyncio.Context] = {}
@@ -392,10 +503,15 @@ def _kill(manager) -> None:
             run_sync(manager.shutdown_kernel)(now=True)
     except Exception:  # noqa: BLE001 - kill below regardless
         logger.exception("kernel shutdown failed; killing")
-    process = getattr(manager.provisioner, "process", None) if manager.provisioner else None
+    # What we launched, even when jupyter_client has let go of it (a kernel that died): the
+    # sandbox first, then bubblewrap, reaped, so that neither is left a zombie.
+    process = manager.launched
     if process is not None and process.poll() is None:
-        process.kill()
-        process.wait(timeout=10)
+        if manager.mode == "bubblewrap":
+            _stop_sandbox(process)
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
 
 
 class CappedNotebookClient(NotebookClient):
@@ -535,6 +651,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.limits = limits
         self.mode = mode
         self.probe = probe
+        self.launched: subprocess.Popen | None = None
         self.client_factory = ProbingKernelClient
         self._kernel_spec = KernelSpec(
             argv=[], display_name="Cultivate sandbox", language="python", interrupt_mode="message"
@@ -560,6 +677,10 @@ class SandboxedKernelManager(AsyncKernelManager):
             run_dir=self.run_dir, limits=self.limits, mode=self.mode, python=kernel_python()
         )
 
+    async def _async_launch_kernel(self, kernel_cmd, **kw) -> None:
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        self.launched = self.provisioner.process  # kept: see `_kill`
+
     async def shutdown_kernel(self, now: bool = False, restart: bool = False):
         if now and self.mode == "bubblewrap":
             _stop_sandbox(getattr(self.provisioner, "process", None) if self.provisioner else None)
@@ -577,7 +698,17 @@ def _stop_sandbox(process) -> None:
     """
     if process is None or process.poll() is not None:
         return
-    for child in _children(process.pid):
+    children = _children(process.pid)
+    # A kernel started ahead and discarded at once may still be setting its sandbox up: give
+    # bubblewrap a moment to make its child, so that the child is killed here rather than
+    # orphaned by killing bubblewrap.
+    deadline = time.monotonic() + 2
+    while not children and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+        children = _children(process.pid)
+    if not children:
+        process.kill()
+    for child in children:
         with contextlib.suppress(ProcessLookupError):
             os.kill(child, signal.SIGKILL)
     try:

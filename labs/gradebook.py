@@ -154,7 +154,7 @@ class GradebookFilterForm(forms.Form):
                 label=people_filter.label,
                 required=False,
                 choices=[("", "Any")] + list(people_filter.choices()),
-                widget=LongSelect,  # every team of the organisation
+                widget=LongSelect,  # the team filter lists every team of the organisation
             )
 
     def values(self) -> dict[str, str]:

@@ -49,11 +49,16 @@ def answers_digest(answers: Mapping[str, Mapping]) -> str:
     """A fingerprint of the learner's code: equal for the same answers, whatever else the
     notebook held (outputs, metadata, cell order)."""
     canonical = json.dumps(
-        {grade_id: answers[grade_id].get("source", "") for grade_id in sorted(answers)},
+        {grade_id: _answer_source(answers[grade_id]) for grade_id in sorted(answers)},
         ensure_ascii=False,
         separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _answer_source(answer) -> str:
+    """An answer's code; a value stored in another shape (a bare string) counts as it is."""
+    return answer.get("source", "") if isinstance(answer, Mapping) else str(answer)
 
 
 def _answer_grade_id(cell: Any) -> str | None:

@@ -33,3 +33,13 @@ def test_the_worker_settings_are_the_reliable_ones():
     assert app.conf.accept_content == ["json"]
     assert {q.name for q in app.conf.task_queues} == {"default", "grading"}
     assert app.conf.task_time_limit > app.conf.task_soft_time_limit
+
+
+def test_every_task_that_runs_notebooks_goes_to_the_grading_queue():
+    """Only workers with the sandbox consume `grading` (README: running in production)."""
+    from core.celery import app
+
+    router = app.amqp.router
+    for name in ("labs.tasks.grade_submission", "labs.tasks.regrade_submission"):
+        assert router.route({}, name)["queue"].name == "grading", name
+    assert router.route({}, "labs.tasks.notify_graded")["queue"].name == "default"
