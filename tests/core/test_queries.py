@@ -3,14 +3,13 @@ the directory (a page of 25, and a search), a person's page, a manager's home an
 people API (bench/web.py measures the same pages at 10,000 people on PostgreSQL)."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.models import CareerStage
 from core.skills.models import Assessment, AssessorRole, Skill
 from tests.factories import PersonFactory, TeamFactory, staff_person
+from tests.skills.test_queries import queries
 
 TEAM_SIZE = 8
 
@@ -38,13 +37,6 @@ def more_people(teams: int):
     """`teams` more teams of 8 under their own managers, none of whom the first manager sees."""
     for _ in range(teams):
         team_of(TEAM_SIZE, title="Senior ML Engineer")
-
-
-def queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(context.captured_queries)
 
 
 @pytest.fixture
