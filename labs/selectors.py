@@ -359,8 +359,15 @@ def review_queue(*, user) -> QuerySet[Submission]:
     )
     if user.is_staff:
         return waiting
-    # Whom the viewer reviews is decided per learner (apps register who else may review), so
-    # it is asked once for each learner who has something waiting, among those they may see.
+    from core.skills.access import assessed_by
+
+    # The viewer reviews the people below them and those the apps' rules give them (mentees).
+    others = assessed_by(viewer)
+    if others is not None:
+        below = Q(pk__in=Person.objects.reports_of(viewer).values("pk"))
+        return waiting.filter(person__in=Person.objects.filter(below | others).values("pk"))
+    # A rule that cannot list its people from the reviewer's side: asked once for each learner
+    # who has something waiting, among those the viewer may see.
     learners = Person.objects.filter(pk__in=waiting.values("person_id"))
     mine = [p.pk for p in learners if _reviews(viewer, p)]
     return waiting.filter(person__in=mine)

@@ -15,7 +15,9 @@ class MentoringConfig(AppConfig):
         from mentoring import access, demo, selectors
 
         register_person_visibility(access.mentors_see_their_mentees)
-        register_assessor_rule(access.mentors_assess_their_mentees)
+        register_assessor_rule(
+            access.mentors_assess_their_mentees, subjects=access.mentors_see_their_mentees
+        )
         register_gap_suggester(access.suggest_mentors)
         register_seeder(demo.seed_mentoring)
         register_activity(

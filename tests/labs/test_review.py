@@ -7,7 +7,9 @@ import nbformat
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -290,6 +292,32 @@ def test_the_queue_holds_what_each_viewer_may_sign_off_longest_waiting_first(lab
         in client.get(reverse("labs:review-queue")).content.decode()
     )
     assert "for your sign-off" not in client.get(reverse("labs:index")).content.decode()
+
+
+def test_a_mentor_finds_their_mentees_grades_in_the_queue_and_no_one_elses(lab, org):
+    from tests.mentoring.url_matrix import mentorship_of
+
+    mentor = mentorship_of(org).mentor  # the outsider mentors the peer
+    peers = waiting(lab, org.peer)
+    waiting(lab, org.engineer)  # not their mentee
+
+    assert list(selectors.review_queue(user=mentor.user)) == [peers]
+
+
+def test_the_queue_asks_the_database_as_often_for_many_learners_as_for_one(lab, org):
+    from tests.factories import PersonFactory
+
+    def count(person) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert list(selectors.review_queue(user=person.user))
+        return len(context.captured_queries)
+
+    waiting(lab, org.engineer)
+    one = count(org.director)
+    for _ in range(15):
+        waiting(lab, PersonFactory(manager=org.manager, team=org.manager.team))
+
+    assert count(org.director) == one  # one query per learner would make it 16 more
 
 
 def test_the_review_page_shows_the_results_flags_notebook_and_history(lab, org, client):
