@@ -340,49 +340,53 @@ def event_people(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def event_criteria(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get_organised(user=request.user, slug=slug)
-    formset = _criteria_formset(event, request.POST)
-    errors = []
-    if formset.is_valid():
-        criteria = [
-            services.CriterionInput(
-                id=form.instance.pk,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-                weight=form.cleaned_data["weight"],
-                position=form.cleaned_data["position"],
-            )
-            for form in _kept_forms(formset)
-        ]
-        try:
-            services.event_criteria_set(event=event, by=own_person(request), criteria=criteria)
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(request, "The judging criteria are saved.")
-            return redirect(_organise_section(event, "criteria"))
-    return _organise_page(
-        request, event, status=400, criteria_formset=formset, criteria_errors=errors
+    return _save_section(
+        request,
+        event,
+        section="criteria",
+        formset=_criteria_formset(event, request.POST),
+        to_input=lambda form: services.CriterionInput(
+            id=form.instance.pk,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            weight=form.cleaned_data["weight"],
+            position=form.cleaned_data["position"],
+        ),
+        save=lambda by, items: services.event_criteria_set(event=event, by=by, criteria=items),
+        saved="The judging criteria are saved.",
     )
 
 
 @require_POST
 def event_awards(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get_organised(user=request.user, slug=slug)
-    formset = _awards_formset(event, request.POST)
+    return _save_section(
+        request,
+        event,
+        section="awards",
+        formset=_awards_formset(event, request.POST),
+        to_input=lambda form: services.AwardInput(
+            id=form.instance.pk, name=form.cleaned_data["name"]
+        ),
+        save=lambda by, items: services.event_awards_set(event=event, by=by, awards=items),
+        saved="The awards are saved.",
+    )
+
+
+def _save_section(request, event, *, section, formset, to_input, save, saved) -> HttpResponse:
+    """One formset section of the organise page: its rows through `save` (a service), then
+    back to the section, or the page again with the formset's or the service's errors."""
     errors = []
     if formset.is_valid():
-        awards = [
-            services.AwardInput(id=form.instance.pk, name=form.cleaned_data["name"])
-            for form in _kept_forms(formset)
-        ]
         try:
-            services.event_awards_set(event=event, by=own_person(request), awards=awards)
+            save(own_person(request), [to_input(form) for form in _kept_forms(formset)])
         except ValidationError as error:
             errors = error.messages
         else:
-            messages.success(request, "The awards are saved.")
-            return redirect(_organise_section(event, "awards"))
-    return _organise_page(request, event, status=400, awards_formset=formset, awards_errors=errors)
+            messages.success(request, saved)
+            return redirect(_organise_section(event, section))
+    context = {f"{section}_formset": formset, f"{section}_errors": errors}
+    return _organise_page(request, event, status=400, **context)
 
 
 # --- Teams ----------------------------------------------------------------------------------
