@@ -377,9 +377,14 @@ LABS_KERNEL_PYTHON = env_str(
 )
 # The unprivileged uid sandboxed kernels run as (the worker drops to it when it runs as root).
 LABS_SANDBOX_UID = env_int("LABS_SANDBOX_UID", 65534)
-# Each worker process starts the next run's sandboxed kernel as soon as a run ends, so that a
-# submission does not wait for a kernel to boot (labs.executor, "a kernel started ahead of demand").
-LABS_SPARE_KERNEL = env_bool("LABS_SPARE_KERNEL", True)
+# Grading workers fork each run's kernel from a warm, sandboxed interpreter that has imported
+# IPython and these libraries once ("the zygote", labs.executor); 0 starts a kernel per run.
+LABS_ZYGOTE = env_bool("LABS_ZYGOTE", True)
+LABS_ZYGOTE_PRELOAD = env_list(
+    "LABS_ZYGOTE_PRELOAD",
+    "numpy,pandas,scipy.stats,sklearn.linear_model,sklearn.model_selection,sklearn.metrics,"
+    "matplotlib.pyplot",
+)
 LABS_RUN_DIR = env_str("LABS_RUN_DIR", "") or None  # where run folders go; default: the system's
 LABS_MAX_UPLOAD_BYTES = env_int("LABS_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 LABS_MAX_CELLS = env_int("LABS_MAX_CELLS", 500)

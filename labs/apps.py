@@ -30,17 +30,17 @@ class LabsConfig(AppConfig):
             )
         )
         register_component("sandbox", sandbox_state)
-        _start_kernels_ahead_in_workers()
+        _fork_kernels_in_workers()
 
 
-def _start_kernels_ahead_in_workers() -> None:
-    """Grading workers start each next run's kernel ahead of demand (labs.executor)."""
+def _fork_kernels_in_workers() -> None:
+    """Grading workers fork each run's kernel from a warm zygote (labs.executor)."""
     from celery.signals import worker_init, worker_process_init
 
     from labs import executor
 
     def want(**_kwargs) -> None:
-        executor.want_spares()
+        executor.want_zygote()
 
     worker_init.connect(want, weak=False)
     worker_process_init.connect(want, weak=False)

@@ -22,6 +22,8 @@ import contextlib
 import json
 import logging
 import os
+import secrets
+import select
 import shutil
 import signal
 import subprocess
@@ -32,6 +34,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 import zmq
@@ -40,9 +43,12 @@ from django.conf import settings
 from jupyter_client import AsyncKernelClient, AsyncKernelManager
 from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.provisioning import KernelProvisionerBase
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import ValidationError
+from nbformat.validator import NotebookValidationError
 from traitlets import Type, Unicode
 
 logger = logging.getLogger(__name__)
@@ -50,6 +56,7 @@ logger = logging.getLogger(__name__)
 SEALED_MIME = "application/vnd.cultivate.sealed+json"
 PROBE_KEY = "cultivate_probe"  # the name of the probe among the request's user_expressions
 MAX_PROBE_BYTES = 64 * 1024
+WELCOME_WAIT = 2.0  # seconds a kernel that answered gets to say IOPub is connected
 INTERRUPT_WAIT = 10.0  # seconds a timed-out cell gets to stop, at least (see `_interrupt`)
 
 
@@ -146,19 +153,21 @@ def execute(
     mode = sandbox_mode()
     started = time.monotonic()
     result = ExecutionResult(cells=[CellOutcome() for _ in cells], sandbox=mode)
-    spare = _take_spare(mode, limits)
-    run_dir = spare.run_dir if spare else _new_run_dir(mode)
+    zygote = _ready_zygote(mode, limits)
+    if zygote is not None:
+        run_dir = zygote.child_dir()
+        manager = ZygoteKernelManager(
+            zygote=zygote, run_dir=run_dir, limits=limits, mode=mode, probe=probe,
+            context=_zmq_context(),
+        )  # fmt: skip
+    else:
+        run_dir = _new_run_dir(mode)
+        manager = _manager(run_dir, limits, mode, probe)
     try:
-        if spare is not None:
-            manager = spare.manager
-            manager.probe = probe
-        else:
-            manager = _manager(run_dir, limits, mode, probe)
         _run(manager, cells, limits, result, started, unrecorded)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
         result.duration = time.monotonic() - started
-        _start_spare(mode, limits)
     return result
 
 
@@ -174,98 +183,409 @@ def _manager(run_dir: Path, limits: Limits, mode: str, probe: str = ""):
     )
 
 
-# --- a kernel started ahead of demand ---------------------------------------------------------
+# --- the zygote: one warm interpreter per worker process, forking a kernel per run -----------
 #
-# Starting the sandboxed kernel (Python, IPython, ipykernel, the ZeroMQ handshake) is most of a
-# grading's time. After each run, the worker launches the next run's kernel (a process of its
-# own, in a sandbox of its own, with the same limits) and returns: it boots while the worker
-# saves the grade and waits for the next submission, which then finds it ready. It has run
-# nothing; it is used once and killed like any other. A spare whose limits, Python or run folder
-# no longer match, or that died meanwhile, is discarded and a kernel started as before. Only
-# with bubblewrap: its --die-with-parent ends a spare when its worker ends, which the reduced
-# mode cannot promise.
+# Starting a kernel (Python, IPython, ipykernel, the libraries a lab imports) is most of a
+# grading's time. A grading worker instead keeps one sandbox running `labs/zygote.py`, which
+# has imported all that once, and forks it for each run: the child is a real ipykernel on a
+# fresh copy of that memory, with the run's rlimits, its own session and process group. The
+# worker speaks Jupyter's protocol to it as to any kernel. After the run the zygote kills every
+# process but itself, reaps them and empties the sandbox's writable places before the next
+# fork: a run sees nothing of the one before. The sandbox (bubblewrap's namespaces, binds, uid,
+# empty environment) is the same as a fresh kernel's; it is made once per zygote. A zygote that
+# died, went silent or whose sandbox no longer matches the run's is killed and replaced; one
+# that cannot start leaves the run to a fresh kernel. Only where wanted (`want_zygote`): grading
+# workers, not a web process validating an import, which would keep it idle.
+
+ZYGOTE_WAIT = 10.0  # seconds the zygote gets to fork or to clean up after a run
+_zygote_lock = threading.Lock()
+_zygote: "Zygote | None" = None
+_zygote_wanted = False
+_zygote_failed_at = 0.0  # when one last failed to start: the next try waits a minute
 
 
-@dataclass
-class _Spare:
-    key: tuple
-    manager: "SandboxedKernelManager"
-    run_dir: Path
-    owner: int  # the process that launched it: a forked worker does not inherit it
+def want_zygote() -> None:
+    """Fork kernels from a warm zygote in this process: Celery workers call it as they start
+    (labs.apps); so do the tests of the fast executor."""
+    global _zygote_wanted
+    _zygote_wanted = True
 
 
-_spare_lock = threading.Lock()
-_spare: _Spare | None = None
-_spares_wanted = False  # set in grading workers (`want_spares`), never in the web server
+def stop_zygote() -> None:
+    """Kill this process's zygote and its sandbox (at exit, and in tests)."""
+    global _zygote
+    with _zygote_lock:
+        zygote, _zygote = _zygote, None
+    if zygote is not None:
+        zygote.close()
 
 
-def want_spares() -> None:
-    """Start kernels ahead of demand in this process: Celery workers call it as they start
-    (labs.apps), so that a web process validating an import keeps no idle kernel."""
-    global _spares_wanted
-    _spares_wanted = True
+atexit.register(stop_zygote)
 
 
-def _spare_key(mode: str, limits: Limits) -> tuple:
-    return (mode, limits, kernel_python(), settings.LABS_RUN_DIR, settings.LABS_SANDBOX_UID)
+def _forget(zygote: "Zygote") -> None:
+    """A zygote that was closed is no longer this process's (the next run starts another)."""
+    global _zygote
+    with _zygote_lock:
+        if _zygote is zygote:
+            _zygote = None
 
 
-def _take_spare(mode: str, limits: Limits) -> _Spare | None:
-    global _spare
-    with _spare_lock:
-        spare, _spare = _spare, None
-    if spare is None or spare.owner != os.getpid():
+def zygote_pids() -> set[int]:
+    """This process's zygote sandbox, as the host sees it: bubblewrap, its init, the zygote."""
+    zygote = _zygote
+    if zygote is None or zygote.owner != os.getpid():
+        return set()
+    return zygote_pids_of(zygote.process)
+
+
+def zygote_pids_of(process: subprocess.Popen) -> set[int]:
+    if process.poll() is not None:
+        return set()
+    pids, frontier = set(), {process.pid}
+    while frontier:
+        pids |= frontier
+        frontier = {c for pid in frontier for c in _children(pid)} - pids
+    return pids
+
+
+def _zygote_key(mode: str, limits: Limits) -> tuple:
+    return (
+        mode,
+        limits.tmpfs_mb,
+        limits.shm_mb,
+        kernel_python(),
+        settings.LABS_RUN_DIR,
+        settings.LABS_SANDBOX_UID,
+        tuple(settings.LABS_ZYGOTE_PRELOAD),
+    )
+
+
+def _ready_zygote(mode: str, limits: Limits) -> "Zygote | None":
+    """This process's zygote, started or replaced as needed; None to use a fresh kernel."""
+    global _zygote, _zygote_failed_at
+    if not (_zygote_wanted and settings.LABS_ZYGOTE):
         return None
-    process = getattr(spare.manager.provisioner, "process", None)
-    if spare.key != _spare_key(mode, limits) or process is None or process.poll() is not None:
-        _discard(spare)
-        return None
-    return spare
+    key = _zygote_key(mode, limits)
+    with _zygote_lock:
+        zygote = _zygote
+        if zygote is not None and (
+            zygote.key != key or zygote.owner != os.getpid() or not zygote.healthy()
+        ):
+            _zygote = None
+            if zygote.owner == os.getpid():  # a forked worker leaves its parent's alone
+                zygote.close()
+            zygote = None
+        if zygote is None:
+            if time.monotonic() - _zygote_failed_at < 60:
+                return None
+            try:
+                zygote = Zygote(key, mode, limits)
+            except (OSError, RuntimeError, ValueError):
+                logger.warning("the zygote did not start; using a fresh kernel", exc_info=True)
+                _zygote_failed_at = time.monotonic()
+                return None
+            _zygote = zygote
+        return zygote
 
 
-def _start_spare(mode: str, limits: Limits) -> None:
-    """Launch the next run's kernel, if spares are on; a failure only costs the next run time."""
-    global _spare
-    if mode != "bubblewrap" or not (_spares_wanted and settings.LABS_SPARE_KERNEL):
-        return
-    run_dir = _new_run_dir(mode)
-    manager = _manager(run_dir, limits, mode)
-    try:
-        run_sync(manager.start_kernel)(
-            stdout=subprocess.DEVNULL,
+class ZygoteError(RuntimeError):
+    """The zygote did not do what was asked in time, or is gone."""
+
+
+class Zygote:
+    """The worker's side of `labs/zygote.py`: its sandbox, its control pipes, its children."""
+
+    def __init__(self, key: tuple, mode: str, limits: Limits):
+        self.key = key
+        self.mode = mode
+        self.owner = os.getpid()
+        self.token = secrets.token_hex(16)
+        self.buffer = b""
+        self.exits: dict[int, int] = {}  # child id → exit status, as the zygote reports them
+        self.sandbox_pids: set[int] = set()
+        self.next_id = 0
+        self.run_dir = Path(tempfile.mkdtemp(prefix="cultivate-zygote-", dir=settings.LABS_RUN_DIR))
+        # Root worker: the folder stays root's (the sandbox may not write there; each child's
+        # folder inside is given to the sandbox user). Otherwise the sandbox user owns it.
+        self.run_dir.chmod(0o755 if mode == "bubblewrap" and os.geteuid() == 0 else 0o700)
+        self.process = subprocess.Popen(  # noqa: S603 - our own command
+            self._command(limits),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env=_launch_environment(run_dir, mode),
-            cwd=str(run_dir),
+            env=_launch_environment(self.run_dir, mode),
+            cwd=str(self.run_dir),
         )
-    except Exception:
-        logger.warning("could not start a kernel ahead of demand", exc_info=True)
-        _discard(_Spare((), manager, run_dir, os.getpid()))
-        return
-    spare = _Spare(_spare_key(mode, limits), manager, run_dir, os.getpid())
-    with _spare_lock:
-        previous, _spare = _spare, spare
-    if previous is not None:
-        _discard(previous)
+        try:
+            sandboxed = mode == "bubblewrap"
+            self._send_program(
+                program=_zygote_source(),
+                token=self.token,
+                preload=list(settings.LABS_ZYGOTE_PRELOAD),
+                wipe=["/tmp", "/dev/shm", str(self.run_dir)] if sandboxed else [str(self.run_dir)],  # noqa: S108 - the sandbox's own
+                keep=[str(self.run_dir)],
+                namespaces=sandboxed,
+            )
+            self.ready = self._expect("ready", None, timeout=limits.startup_timeout)
+        except Exception:
+            self.close()
+            raise
+        self.sandbox_pids = zygote_pids_of(self.process)
+        if self.ready.get("threads", 1) != 1:
+            logger.warning(
+                "the zygote runs %s threads: forking it is unsafe", self.ready["threads"]
+            )
+
+    def _command(self, limits: Limits) -> list[str]:
+        python = kernel_python()
+        program = [python, "-c", _ZYGOTE_BOOTSTRAP]
+        return _in_sandbox(
+            program, run_dir=self.run_dir, limits=limits, mode=self.mode, python=python
+        )
+
+    # -- the control pipes --
+
+    def _send_program(self, **config) -> None:
+        data = json.dumps(config).encode()
+        try:
+            self.process.stdin.write(b"%d\n" % len(data) + data)
+            self.process.stdin.flush()
+        except (BrokenPipeError, ValueError) as exc:
+            raise ZygoteError("the zygote is gone") from exc
+
+    def _write(self, **request) -> None:
+        try:
+            self.process.stdin.write(json.dumps(request).encode() + b"\n")
+            self.process.stdin.flush()
+        except (BrokenPipeError, ValueError) as exc:
+            raise ZygoteError("the zygote is gone") from exc
+
+    def _pump(self, timeout: float) -> list[dict]:
+        """Events that arrive within `timeout` seconds (none if nothing came)."""
+        fd = self.process.stdout.fileno()
+        readable, _, _ = select.select([fd], [], [], max(0.0, timeout))
+        if not readable:
+            return []
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            raise ZygoteError("the zygote is gone")
+        self.buffer += chunk
+        events = []
+        while b"\n" in self.buffer:
+            line, self.buffer = self.buffer.split(b"\n", 1)
+            with contextlib.suppress(ValueError):
+                event = json.loads(line)
+                if isinstance(event, dict) and event.get("token") == self.token:
+                    events.append(event)
+        if len(self.buffer) > 1_000_000:  # no line of ours is that long
+            raise ZygoteError("the zygote's pipe holds garbage")
+        for event in events:
+            if event.get("event") == "exited":
+                self.exits[event.get("id")] = event.get("status")
+        return events
+
+    def _expect(self, kind: str, child_id: int | None, *, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            for event in self._pump(deadline - time.monotonic()):
+                if event.get("id") != child_id:
+                    continue
+                if event.get("event") == kind:
+                    return event
+                if event.get("event") == "error":
+                    raise ZygoteError(str(event.get("error"))[:300])
+            if time.monotonic() >= deadline:
+                raise ZygoteError(f"the zygote sent no {kind!r} in {timeout:.0f} s")
+
+    # -- what the executor asks of it --
+
+    def healthy(self) -> bool:
+        if self.process.poll() is not None:
+            return False
+        try:
+            self._pump(0)
+        except ZygoteError:
+            return False
+        return True
+
+    def child_dir(self) -> Path:
+        self.next_id += 1
+        path = self.run_dir / f"kernel-{self.next_id}"
+        path.mkdir()
+        _prepare_run_dir(path, self.mode)
+        return path
+
+    def fork(self, *, connection_file: str, run_dir: Path, limits: Limits) -> int:
+        """A new kernel on `connection_file`; its id. The zygote must be clean."""
+        child_id = self.next_id
+        home = "/tmp" if self.mode == "bubblewrap" else str(run_dir)  # noqa: S108 - the sandbox's
+        self._write(
+            op="fork",
+            id=child_id,
+            connection_file=connection_file,
+            cwd=home,
+            home=home,
+            limits={
+                "memory": limits.memory_mb * 1024 * 1024,
+                "cpu": limits.cpu_seconds,
+                "processes": limits.processes,
+                "file_size": limits.file_size_mb * 1024 * 1024,
+                "files": limits.open_files,
+            },
+        )
+        self._expect("forked", child_id, timeout=ZYGOTE_WAIT)
+        return child_id
+
+    def poll(self, child_id: int) -> int | None:
+        """The child's exit status, or None while it runs."""
+        if child_id not in self.exits:
+            try:
+                self._pump(0)
+            except ZygoteError:
+                return -signal.SIGKILL  # the zygote went, and its children with it
+        return self.exits.get(child_id)
+
+    def clean(self, child_id: int) -> None:
+        """Kill everything the child started; a zygote that does not answer is replaced."""
+        try:
+            self._write(op="clean", id=child_id)
+            event = self._expect("clean", child_id, timeout=ZYGOTE_WAIT)
+        except ZygoteError:
+            logger.warning("the zygote did not clean up after a run; replacing it", exc_info=True)
+            self.close()
+            _forget(self)
+        else:
+            if event.get("left"):
+                logger.info("the zygote could not remove %s", event["left"][:5])
+        self.exits.setdefault(child_id, -signal.SIGKILL)
+
+    def _reap_orphans(self) -> None:
+        """A zygote that died on its own leaves bubblewrap's init orphaned as bubblewrap exits:
+        it goes to the nearest child subreaper (this process in the tests, or a worker made
+        one), which must reap it, or to the machine's init. Waits the moment that takes."""
+        deadline = time.monotonic() + 1.0
+        waiting = self.sandbox_pids - {self.process.pid}
+        while waiting and time.monotonic() < deadline:
+            for pid in list(waiting):
+                try:
+                    if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                        waiting.discard(pid)
+                        continue
+                except ChildProcessError:
+                    pass
+                if _parent_of(pid) not in {os.getpid(), *self.sandbox_pids}:
+                    waiting.discard(pid)  # gone, or someone else's to reap
+            if waiting:
+                time.sleep(0.01)
+
+    def close(self) -> None:
+        """Kill the sandbox, the zygote and anything left in it; remove its run folder."""
+        if self.owner == os.getpid():
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+            if self.process.poll() is None and self.mode == "bubblewrap":
+                _stop_sandbox(self.process)
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait(timeout=10)
+            self._reap_orphans()
+            with contextlib.suppress(OSError):
+                self.process.stdout.close()
+        shutil.rmtree(self.run_dir, ignore_errors=True)
 
 
-def discard_spare() -> None:
-    """Kill the kernel started ahead of demand, if any (at exit, and in tests that count what a
-    run leaves behind)."""
-    global _spare
-    with _spare_lock:
-        spare, _spare = _spare, None
-    if spare is not None and spare.owner == os.getpid():
-        _discard(spare)
+# Runs inside the sandbox: reads the zygote's program and configuration from stdin (a length,
+# then as many bytes of JSON) and runs it; the command line stays short.
+_ZYGOTE_BOOTSTRAP = """\
+import json, os
+def read(n):
+    data = b""
+    while len(data) < n:
+        chunk = os.read(0, n - len(data))
+        if not chunk:
+            raise SystemExit(0)
+        data += chunk
+    return data
+size = b""
+while not size.endswith(b"\\n"):
+    size += read(1)
+config = json.loads(read(int(size)))
+namespace = {"__name__": "cultivate_zygote"}
+exec(compile(config.pop("program"), "cultivate-zygote", "exec"), namespace)
+namespace["main"](config)
+"""
 
 
-def _discard(spare: _Spare) -> None:
+def _parent_of(pid: int) -> int | None:
     try:
-        _kill(spare.manager)
-    finally:
-        shutil.rmtree(spare.run_dir, ignore_errors=True)
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
-atexit.register(discard_spare)
+@cache
+def _zygote_source() -> str:
+    return (Path(__file__).parent / "zygote.py").read_text()
+
+
+class ZygoteProvisioner(KernelProvisionerBase):
+    """jupyter_client's way to start a kernel elsewhere than in a new process: here, a fork of
+    the zygote. A public extension point, so no private part of jupyter_client is replaced."""
+
+    def __init__(self, *, zygote: Zygote, **kwargs):
+        super().__init__(**kwargs)
+        self.zygote = zygote
+        self.child_id: int | None = None
+        self.status: int | None = None
+
+    @property
+    def has_process(self) -> bool:
+        return self.child_id is not None
+
+    async def pre_launch(self, **kwargs):
+        self.parent.write_connection_file()
+        for unused in ("extra_arguments", "transport_encryption", "env"):
+            kwargs.pop(unused, None)
+        return {**kwargs, "cmd": []}
+
+    async def launch_kernel(self, cmd, **kwargs):
+        km = self.parent
+        try:
+            self.child_id = self.zygote.fork(
+                connection_file=km.connection_file, run_dir=km.run_dir, limits=km.limits
+            )
+        except ZygoteError as exc:
+            raise RuntimeError(f"the zygote could not start a kernel: {exc}") from exc
+        self.connection_info = km.get_connection_info()
+        return self.connection_info
+
+    async def poll(self):
+        if self.child_id is None:
+            return self.status
+        return self.zygote.poll(self.child_id)
+
+    async def wait(self):
+        while (status := await self.poll()) is None:
+            await asyncio.sleep(0.05)
+        self.child_id, self.status = None, status
+        return status
+
+    async def send_signal(self, signum: int) -> None:
+        # Interrupts go as messages (the kernel spec's interrupt_mode); only a kill reaches the
+        # child, through the zygote.
+        if signum == signal.SIGKILL:
+            await self.kill()
+
+    async def kill(self, restart: bool = False) -> None:
+        if self.child_id is not None:
+            self.zygote.clean(self.child_id)
+
+    async def terminate(self, restart: bool = False) -> None:
+        await self.kill(restart)
+
+    async def cleanup(self, restart: bool = False) -> None:
+        pass
 
 
 _contexts: dict[int, zmq.asyncio.Context] = {}
@@ -283,6 +603,9 @@ def _zmq_context() -> zmq.asyncio.Context:
     if context is None or context.closed:
         context = zmq.asyncio.Context()
         context.setsockopt(zmq.LINGER, 0)
+        # A kernel's sockets appear a few milliseconds after we connect to them; ZeroMQ tries
+        # again after RECONNECT_IVL, 100 ms unless told otherwise.
+        context.setsockopt(zmq.RECONNECT_IVL, 5)
         _contexts.clear()
         _contexts[os.getpid()] = context
     return context
@@ -581,7 +904,7 @@ class CappedNotebookClient(NotebookClient):
                 self.sealed_truncated = True
                 return None
             self.sealed_size += size
-            return super().output(outs, msg, display_id, cell_index)
+            return self._valid_output(outs, msg, display_id, cell_index)
         if self.output_size + size > self.output_cap:
             self.truncated_cells.add(cell_index)
             if not self.output_truncated:
@@ -593,7 +916,26 @@ class CappedNotebookClient(NotebookClient):
                 )
             return None
         self.output_size += size
-        return super().output(outs, msg, display_id, cell_index)
+        return self._valid_output(outs, msg, display_id, cell_index)
+
+    def _valid_output(self, outs, msg, display_id, cell_index):
+        """The output, if the notebook format allows it; otherwise a note says it was dropped.
+
+        The kernel's code chooses what it displays: `display({"application/x-y": {...}},
+        raw=True)` (a dict under a MIME type that is not JSON) made nbformat raise here, and
+        the whole run with it.
+        """
+        try:
+            return super().output(outs, msg, display_id, cell_index)
+        except (NotebookValidationError, ValidationError):
+            outs.append(
+                nbformat.v4.new_output(
+                    "stream",
+                    name="stderr",
+                    text="[an output the notebook format does not allow was dropped]\n",
+                )
+            )
+            return None
 
 
 def _finished_cleanly(task: asyncio.Future) -> bool:
@@ -635,6 +977,37 @@ class ProbingKernelClient(AsyncKernelClient):
         if self.probe:
             user_expressions = {**(user_expressions or {}), PROBE_KEY: self.probe}
         return super().execute(code, *args, user_expressions=user_expressions, **kwargs)
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        """Ready once the kernel answered kernel_info and IOPub is known to deliver.
+
+        ipykernel says when our IOPub subscription reaches it, with an `iopub_welcome` message
+        (Jupyter enhancement proposal 65). jupyter_client's own wait instead listens for 0.2 s
+        of IOPub after each kernel_info reply to tell whether it is connected: a fifth of a
+        second of every run. A kernel that sends no welcome gets that wait.
+        """
+        deadline = time.monotonic() + (timeout if timeout is not None else 60.0)
+        asked = self.kernel_info()
+        while True:
+            try:
+                reply = await self.shell_channel.get_msg(timeout=0.5)
+            except Empty:
+                if not await self.is_alive():
+                    raise RuntimeError("the kernel died before it answered") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the kernel did not answer in {timeout:.0f} s") from None
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == asked:
+                break
+        welcome_by = min(deadline, time.monotonic() + WELCOME_WAIT)
+        while (left := welcome_by - time.monotonic()) > 0:
+            try:
+                message = await self.iopub_channel.get_msg(timeout=left)
+            except Empty:
+                break
+            if message.get("msg_type") == "iopub_welcome":
+                return
+        await super().wait_for_ready(timeout=max(1.0, deadline - time.monotonic()))
 
 
 class SandboxedKernelManager(AsyncKernelManager):
@@ -679,12 +1052,22 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_launch_kernel(self, kernel_cmd, **kw) -> None:
         await super()._async_launch_kernel(kernel_cmd, **kw)
-        self.launched = self.provisioner.process  # kept: see `_kill`
+        self.launched = getattr(self.provisioner, "process", None)  # kept: see `_kill`
 
     async def shutdown_kernel(self, now: bool = False, restart: bool = False):
         if now and self.mode == "bubblewrap":
             _stop_sandbox(getattr(self.provisioner, "process", None) if self.provisioner else None)
         return await super().shutdown_kernel(now=now, restart=restart)
+
+
+class ZygoteKernelManager(SandboxedKernelManager):
+    """A kernel forked by the worker's zygote, in the zygote's sandbox (`ZygoteProvisioner`)."""
+
+    def __init__(self, *, zygote: Zygote, **kwargs):
+        super().__init__(**kwargs)
+        self.provisioner = ZygoteProvisioner(
+            zygote=zygote, parent=self, kernel_id=self.kernel_id, kernel_spec=self.kernel_spec
+        )
 
 
 def _stop_sandbox(process) -> None:
@@ -770,9 +1153,14 @@ def kernel_command(*, run_dir: Path, limits: Limits, mode: str, python: str) -> 
         str(limits.open_files),
     ]
     kernel = [python, "-c", _LIMITS_THEN_KERNEL, *limit_args, "-f", str(run_dir / "kernel.json")]
+    return _in_sandbox(kernel, run_dir=run_dir, limits=limits, mode=mode, python=python)
+
+
+def _in_sandbox(program: list[str], *, run_dir: Path, limits: Limits, mode: str, python: str):
+    """`program` as launched in the sandbox: bubblewrap, entered as the sandbox user."""
     if mode != "bubblewrap":
-        return kernel
-    command = [*_bwrap_arguments(run_dir=run_dir, limits=limits, python=python), *kernel]
+        return program
+    command = [*_bwrap_arguments(run_dir=run_dir, limits=limits, python=python), *program]
     if os.geteuid() == 0:
         command = [sys.executable, "-c", _DROP_PRIVILEGES, str(settings.LABS_SANDBOX_UID), *command]
     return command

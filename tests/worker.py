@@ -47,15 +47,9 @@ class WorkerProcess:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "WorkerProcess":
-        # No kernel started ahead of demand: an idle test worker holds no sandbox, so that the
-        # containment tests' "nothing is left below us" stays exact (they test the spare
-        # in-process, tests/labs/test_containment.py).
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url_for_tests(),
-            "LABS_SPARE_KERNEL": "0",
-            **self.extra_env,
-        }
+        # Grading as in production: kernels forked from the pool process's zygote, whose idle
+        # sandbox the containment tests leave out of "nothing is left below us".
+        env = {**os.environ, "DATABASE_URL": database_url_for_tests(), **self.extra_env}
         command = [
             sys.executable, "-m", "celery", "-A", self.app, "worker",
             "--queues", self.queues, "--pool", "prefork", "--concurrency", "1",

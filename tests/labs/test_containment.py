@@ -3,7 +3,10 @@
 Each case runs hostile code through `labs.executor.execute` in the real sandbox (bubblewrap),
 checks that it failed with a clear outcome, and, where it makes sense, that a later cell of the
 same run still works (the kernel is well). After every run: no process of the run is left (not
-even a zombie) and the run directory is empty; the next run working shows the worker is well.
+even a zombie) and nothing of it in the run directory; the next run working shows the worker is
+well. The runs go through the fast executor, as in a grading worker: a kernel forked from the
+zygote, whose sandbox (bubblewrap, its init, the zygote) is the one thing that stays between
+runs, by design, and is checked to hold no child.
 
 Attribution of processes: other test sessions may be grading in sandboxes on this machine at
 the same time, as the same sandbox uid, so "no process of the sandbox uid anywhere" would be
@@ -72,25 +75,35 @@ def _subreaper():
             os.waitpid(pid, os.WNOHANG)
 
 
-@pytest.fixture(autouse=True)
-def _kernels_ahead_of_demand(monkeypatch):
-    """As in a grading worker: each run ends by starting the next run's kernel."""
-    monkeypatch.setattr(executor, "_spares_wanted", True)
+@pytest.fixture(scope="module", autouse=True)
+def _forked_from_the_zygote():
+    """As in a grading worker: kernels are forked from this process's zygote."""
+    wanted = executor._zygote_wanted
+    executor.want_zygote()
     yield
-    executor.discard_spare()
+    assert executor._zygote is not None, "the runs were not forked from a zygote"
+    executor._zygote_wanted = wanted
+    executor.stop_zygote()
+
+
+@pytest.fixture(scope="module")
+def _run_root():
+    # Not tmp_path: pytest keeps /tmp/pytest-of-<user> at mode 0700 (and any pytest session
+    # starting meanwhile resets it so), but the sandbox user must be able to reach the run
+    # directory. A directory of our own, traversable but not listable, removed afterwards. One
+    # for the module, so that the zygote (whose sandbox binds it) serves every test.
+    root = Path(tempfile.mkdtemp(prefix="cultivate-containment-"))
+    root.chmod(0o711)
+    yield root
+    executor.stop_zygote()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture
-def run_root(settings):
-    # Not tmp_path: pytest keeps /tmp/pytest-of-<user> at mode 0700 (and any pytest session
-    # starting meanwhile resets it so), but the sandbox user must be able to reach the run
-    # directory. A directory of our own, traversable but not listable, removed afterwards.
-    root = Path(tempfile.mkdtemp(prefix="cultivate-containment-"))
-    root.chmod(0o711)
-    settings.LABS_RUN_DIR = str(root)
+def run_root(settings, _run_root):
+    settings.LABS_RUN_DIR = str(_run_root)
     settings.LABS_SANDBOX = "required"  # never the reduced mode, silently
-    yield root
-    shutil.rmtree(root, ignore_errors=True)
+    return _run_root
 
 
 @pytest.fixture
@@ -101,9 +114,6 @@ def sandbox(run_root):
         result = executor.execute(list(cells), replace(LIMITS, **limits))
         assert result.sandbox == "bubblewrap"
         assert not result.startup_error, result.startup_error
-        # The run leaves one thing: the next run's kernel, started ahead of demand. Once it is
-        # discarded, nothing of either is left.
-        executor.discard_spare()
         assert_nothing_left(run_root)
         return result
 
@@ -131,26 +141,43 @@ def _processes() -> dict[int, tuple[int, int, str, bytes]]:
 
 
 def _sandbox_processes_below_us() -> list[tuple[int, str]]:
+    """Sandbox-uid processes below this one, but this process's zygote sandbox and whatever a
+    test session's Celery worker (tests/worker.py) runs: its own zygote, idle between tests."""
     processes = _processes()
+    workers = {pid for pid, info in processes.items() if b"celery" in info[3]}
     below, frontier = set(), {os.getpid()}
     while frontier:
-        frontier = {pid for pid, info in processes.items() if info[0] in frontier} - below
+        frontier = {
+            pid for pid, info in processes.items() if info[0] in frontier and pid not in workers
+        } - below
         below |= frontier
+    below -= executor.zygote_pids()
     # A root worker runs the sandbox as LABS_SANDBOX_UID; any other as itself.
     uid = django_settings.LABS_SANDBOX_UID if os.geteuid() == 0 else os.getuid()
     return [(pid, processes[pid][2]) for pid in sorted(below) if processes[pid][1] == uid]
 
 
+def _described(pids: list[tuple[int, str]]) -> list[tuple[int, str, bytes]]:
+    processes = _processes()
+    return [(pid, state, processes.get(pid, (0, 0, "", b""))[3][:80]) for pid, state in pids]
+
+
 def assert_nothing_left(run_root: Path) -> None:
     mine = _sandbox_processes_below_us()
-    assert not mine, f"sandbox processes left (pid, state): {mine}"
+    assert not mine, f"sandbox processes left (pid, state): {_described(mine)}"
+    zygote = executor._zygote
+    if zygote is not None:  # the sandbox that stays: bubblewrap, its init and the zygote
+        assert len(executor.zygote_pids()) == 3, executor.zygote_pids()
     naming_run = [
         (pid, info[3][:200])
         for pid, info in _processes().items()
-        if str(run_root).encode() in info[3]
+        if str(run_root).encode() in info[3] and pid not in executor.zygote_pids()
     ]
     assert not naming_run, f"processes naming the run directory left: {naming_run}"
-    assert list(run_root.iterdir()) == [], "the run directory was not removed"
+    kept = [zygote.run_dir] if zygote is not None else []
+    assert list(run_root.iterdir()) == kept, "a run directory was not removed"
+    if zygote is not None:
+        assert list(zygote.run_dir.iterdir()) == [], "a kernel's directory was not removed"
 
 
 def assert_alive(result: ExecutionResult, index: int = -1) -> None:
@@ -352,7 +379,7 @@ for n in range({TEN_GB // 32}):
 def test_ten_gigabytes_cannot_be_written(sandbox, run_root, code, ename, message):
     if "RUN_DIR" in code and os.geteuid() != 0:
         pytest.skip("only a root worker can take the run directory back from the sandbox user")
-    code = code.replace("RUN_DIR", f"{run_root}/cultivate-run-*")
+    code = code.replace("RUN_DIR", f"{run_root}/cultivate-zygote-*")
     result = sandbox([code, ALIVE])
     write = result.cells[0]
     assert (write.status, write.ename) == ("error", ename), write
@@ -422,8 +449,11 @@ for pid in os.listdir("/proc"):
         seen[pid] = dict(v.split("=", 1) for v in raw.decode().split("\\0") if "=" in v)
 print(json.dumps(seen))
 """
-# What ipykernel adds for its own display (ipykernel/kernelapp.py), and the shell's PWD.
+# What ipykernel adds for its own display (ipykernel/kernelapp.py), the shell's PWD, and what
+# scikit-learn sets as it is imported (the zygote preloads it; a lab that imports it does too).
 KERNEL_ADDED = {
+    "KMP_DUPLICATE_LIB_OK",
+    "KMP_INIT_AT_FORK",
     "PWD",
     "PYDEVD_USE_FRAME_EVAL",
     "TERM",
@@ -535,85 +565,177 @@ def test_after_all_that_a_fresh_run_works(sandbox):
     assert result.cells[0].text == "120\n"
 
 
-# --- the kernel started ahead of demand (issue 13) -------------------------------------------
+def test_a_display_the_notebook_format_refuses_is_dropped_and_the_run_goes_on(sandbox):
+    """A dict under a MIME type that is not JSON made nbformat raise in the worker."""
+    result = sandbox(
+        [
+            "from IPython.display import display\n"
+            "display({'application/x-cheat': {'score': 100}}, raw=True)\nprint('after')",
+            ALIVE,
+        ]
+    )
+    assert result.cells[0].status == "ok", result.cells[0]
+    assert "does not allow" in stderr_of(result.cells[0])
+    assert result.cells[0].text == "after\n"
+    assert_alive(result)
 
-# Run 1 leaves everything it can behind: a variable, a module it changed, a monkeypatched
-# builtin, files in its working folder, /tmp and /dev/shm, and a process of its own.
+
+# --- the zygote: one warm interpreter per worker, a fork per run (issue 13) -----------------
+
+# Run 1 leaves everything it can behind: a variable, a module it changed (one the zygote
+# preloaded, too), a monkeypatched builtin, a module of its own in sys.modules, an environment
+# variable, files in its working folder, /tmp and /dev/shm, a System V shared memory segment,
+# and a process of its own that left its session.
 LEAVE_TRACES = f"""\
-import builtins, os, statistics, subprocess
+import builtins, ctypes, os, statistics, subprocess, sys, types
+import numpy
 secret = "left by run 1"
 statistics.mean = lambda data: -1
+numpy.mean = lambda *args, **kwargs: -1
 builtins.left_by_run_1 = True
+sys.modules["left_by_run_1"] = types.ModuleType("left_by_run_1")
+os.environ["LEFT_BY_RUN_1"] = "1"
 for folder in (".", "{SANDBOX_TMP}", "{SANDBOX_SHM}"):
     with open(os.path.join(folder, "trace.txt"), "w") as f:
         f.write("left by run 1")
+libc = ctypes.CDLL(None, use_errno=True)
+segment = libc.shmget(0x5EC2E7, 4096, 0o1666)  # IPC_CREAT | 0666
+print("segment", segment >= 0)
 subprocess.Popen(["sleep", "300"], start_new_session=True)
-print("left")
+print("random", numpy.random.rand())
 """
 LOOK_FOR_TRACES = f"""\
-import builtins, os, statistics
+import builtins, ctypes, os, statistics, sys
+import numpy
 found = []
 if "secret" in globals():
     found.append("variable")
-if statistics.mean([1, 3]) != 2:
+if statistics.mean([1, 3]) != 2 or numpy.mean([1, 3]) != 2:
     found.append("module")
 if hasattr(builtins, "left_by_run_1"):
     found.append("builtin")
+if "left_by_run_1" in sys.modules:
+    found.append("sys.modules")
+if "LEFT_BY_RUN_1" in os.environ:
+    found.append("environment")
 for folder in (".", "{SANDBOX_TMP}", "{SANDBOX_SHM}"):
     if os.path.exists(os.path.join(folder, "trace.txt")):
         found.append(folder)
+if ctypes.CDLL(None).shmget(0x5EC2E7, 0, 0) >= 0:
+    found.append("shared memory")
 ps = [p for p in os.listdir("/proc") if p.isdigit()]
 if any("sleep" in open(f"/proc/{{p}}/cmdline").read() for p in ps):
     found.append("process")
 print("found:", found)
+print("random", numpy.random.rand())
 """
 
 
-def test_the_kernel_started_ahead_is_fresh_and_sees_nothing_of_the_run_before(run_root):
-    first = executor.execute([LEAVE_TRACES], LIMITS)
-    assert first.cells[0].text == "left\n", first.cells[0]
-    assert executor._spare is not None  # launched for the next run as this one ended
-    spare_dir = executor._spare.run_dir
+def zygote_pid() -> int:
+    return executor._zygote.process.pid
 
-    second = executor.execute([LOOK_FOR_TRACES], LIMITS)
 
+def test_two_runs_forked_from_one_zygote_share_nothing(sandbox):
+    first = sandbox([LEAVE_TRACES])
+    assert first.cells[0].status == "ok", first.cells[0]
+    assert "segment True" in first.cells[0].text
+    zygote = zygote_pid()
+
+    second = sandbox([LOOK_FOR_TRACES])
+
+    assert zygote_pid() == zygote  # the same zygote forked both
     assert second.cells[0].status == "ok", second.cells[0]
-    assert second.cells[0].text == "found: []\n"
-    assert not spare_dir.exists()  # the spare was this run's kernel, and went with it
-    executor.discard_spare()
-    assert_nothing_left(run_root)
+    assert "found: []\n" in second.cells[0].text
+    # Each fork draws its own random state, as a fresh interpreter does.
+    random = [line for r in (first, second) for line in r.cells[0].text.splitlines()]
+    assert len({line for line in random if line.startswith("random")}) == 2
 
 
-def test_a_kernel_killed_mid_run_leaves_the_next_run_graded(run_root):
-    dying = executor.execute(["import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"], LIMITS)
+def test_a_kernel_killed_mid_run_leaves_the_next_run_graded(sandbox):
+    sandbox([ALIVE])
+    zygote = zygote_pid()
+    dying = sandbox(["import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", ALIVE])
     assert dying.kernel_died
+    assert dying.cells[1].status == "not_run"
 
-    after = executor.execute([ALIVE], LIMITS)
+    after = sandbox([ALIVE])
 
     assert_alive(after)
-    executor.discard_spare()
-    # Nothing is left running. (A kernel that kills itself leaves its two bubblewrap processes
-    # as zombies for the nearest reaper, this test process: a known problem, issue 13's notes.)
-    running = [(pid, state) for pid, state in _sandbox_processes_below_us() if state != "Z"]
-    assert not running, running
-    for pid, _ in _sandbox_processes_below_us():  # reaped, so that later tests start clean
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
+    assert zygote_pid() == zygote  # the zygote reaped it and goes on
 
 
-def test_a_spare_that_died_or_has_other_limits_is_replaced(run_root):
-    executor.execute([ALIVE], LIMITS)
-    spare = executor._spare
-    spare.manager.provisioner.process.kill()  # the spare died while the worker was idle
-    spare.manager.provisioner.process.wait()
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param("os.kill(os.getppid(), signal.SIGKILL)", id="kills-the-zygote"),
+        pytest.param("os.kill(-1, signal.SIGKILL)", id="kills-everything-it-may"),
+    ],
+)
+def test_a_kernel_that_kills_the_zygote_leaves_the_next_run_graded(sandbox, code):
+    sandbox([ALIVE])
+    zygote = zygote_pid()
+    # The kernel dies with the zygote's sandbox (its PID namespace goes with the zygote), a
+    # moment after its cell: the next cell sees it.
+    dying = sandbox([f"import os, signal\n{code}", "import time\ntime.sleep(5)", ALIVE])
+    assert dying.kernel_died
+    assert dying.cells[-1].status == "not_run"
 
-    after_death = executor.execute([ALIVE], LIMITS)
-    assert_alive(after_death)
+    after = sandbox([ALIVE])
 
-    smaller = replace(LIMITS, memory_mb=768)
-    limited = executor.execute(
-        ["import resource\nprint(resource.getrlimit(resource.RLIMIT_AS)[0] // 2**20)"], smaller
+    assert_alive(after)
+    assert zygote_pid() != zygote  # a new zygote, in a new sandbox
+
+
+def test_a_kernel_that_stops_the_zygote_leaves_the_next_run_graded(sandbox, monkeypatch):
+    monkeypatch.setattr(executor, "ZYGOTE_WAIT", 2.0)
+    sandbox([ALIVE])
+    zygote = zygote_pid()
+    stopped = sandbox(["import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)", ALIVE])
+    assert_alive(stopped)  # the run itself is not the zygote's business
+
+    after = sandbox([ALIVE])  # the stopped zygote did not clean up: it was replaced
+
+    assert_alive(after)
+    assert zygote_pid() != zygote
+
+
+ZYGOTE_IS_CLOSED = """\
+import ctypes, json, os
+zygote = os.getppid()
+report = {}
+for name in ("mem", "environ", "fd/0", "fd/1", "maps"):
+    try:
+        open(f"/proc/{zygote}/{name}", "rb").read(1)
+        report[name] = "read"
+    except OSError as exc:
+        report[name] = type(exc).__name__
+libc = ctypes.CDLL(None, use_errno=True)
+attached = libc.ptrace(16, zygote, None, None)  # PTRACE_ATTACH
+report["ptrace"] = "attached" if attached == 0 else os.strerror(ctypes.get_errno())
+print(json.dumps(report))
+"""
+
+
+def test_a_kernel_cannot_read_write_or_trace_the_zygote(sandbox):
+    result = sandbox([ZYGOTE_IS_CLOSED])
+    report = json.loads(result.cells[0].text)
+    assert "read" not in report.values(), report
+    assert report["ptrace"] == "Operation not permitted", report
+
+
+def test_each_run_forked_from_one_zygote_has_its_own_limits(sandbox):
+    show = (
+        "import resource\n"
+        "print(resource.getrlimit(resource.RLIMIT_NPROC)[0], "
+        "resource.getrlimit(resource.RLIMIT_AS)[0] // 2**20)"
     )
-    assert limited.cells[0].text == "768\n"  # not the spare's limits: a kernel of its own
-    executor.discard_spare()
-    assert_nothing_left(run_root)
+    first = sandbox([show], processes=32, memory_mb=1024)
+    zygote = zygote_pid()
+    second = sandbox([show], processes=48, memory_mb=768)
+
+    assert zygote_pid() == zygote
+    nproc_1, memory_1 = map(int, first.cells[0].text.split())
+    nproc_2, memory_2 = map(int, second.cells[0].text.split())
+    assert (nproc_1, nproc_2) == (32, 48)
+    # The address space: what the preloaded libraries map, plus the run's own allowance.
+    assert memory_1 - memory_2 == 256

@@ -8,6 +8,9 @@ the kernel runs or reports cells) must also be flagged `tamper_suspected`; those
 within Python (an object equal to everything, os._exit, sys.exit) need not be, and the tests
 record what the judge does with them.
 
+The runs go through the fast executor, as in a grading worker: each is a kernel forked from
+one zygote (labs.executor), which must not make any cheat easier, nor any cheat outlive its run.
+
 No database: the spec is loaded and validated (to fill the sealed check's expected value) once
 for the module. Its time limits are then made generous, so that no outcome depends on how
 loaded the machine is: cells that should finish do, by far; only the endless loop times out.
@@ -42,6 +45,17 @@ WRONG = {
     "spread": "def spread(values):\n    return 0.0",
 }
 PARTIAL = {**WRONG, "mean_of": CORRECT["mean_of"]}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forked_from_the_zygote():
+    """As in a grading worker: each run is a kernel forked from this process's zygote."""
+    wanted = executor._zygote_wanted
+    executor.want_zygote()
+    yield
+    assert executor._zygote is not None, "the runs were not forked from a zygote"
+    executor._zygote_wanted = wanted
+    executor.stop_zygote()
 
 
 @pytest.fixture(scope="module")
