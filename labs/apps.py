@@ -34,13 +34,24 @@ class LabsConfig(AppConfig):
 
 
 def _fork_kernels_in_workers() -> None:
-    """Grading workers fork each run's kernel from a warm zygote (labs.executor)."""
-    from celery.signals import worker_init, worker_process_init
+    """Grading workers fork each run's kernel from a warm zygote (labs.executor), and stop it
+    as they stop: a pool process ends without running `atexit`."""
+    from celery.signals import (
+        worker_init,
+        worker_process_init,
+        worker_process_shutdown,
+        worker_shutdown,
+    )
 
     from labs import executor
 
     def want(**_kwargs) -> None:
         executor.want_zygote()
 
+    def stop(**_kwargs) -> None:
+        executor.stop_zygote()
+
     worker_init.connect(want, weak=False)
     worker_process_init.connect(want, weak=False)
+    worker_process_shutdown.connect(stop, weak=False)
+    worker_shutdown.connect(stop, weak=False)

@@ -198,6 +198,7 @@ def _manager(run_dir: Path, limits: Limits, mode: str, probe: str = ""):
 # workers, not a web process validating an import, which would keep it idle.
 
 ZYGOTE_WAIT = 10.0  # seconds the zygote gets to fork or to clean up after a run
+ZYGOTE_PREFIX = "cultivate-zygote-"  # its run folder: cultivate-zygote-<worker pid>-<random>
 _zygote_lock = threading.Lock()
 _zygote: "Zygote | None" = None
 _zygote_wanted = False
@@ -305,7 +306,10 @@ class Zygote:
         self.exits: dict[int, int] = {}  # child id → exit status, as the zygote reports them
         self.sandbox_pids: set[int] = set()
         self.next_id = 0
-        self.run_dir = Path(tempfile.mkdtemp(prefix="cultivate-zygote-", dir=settings.LABS_RUN_DIR))
+        _remove_stale_run_dirs()
+        self.run_dir = Path(
+            tempfile.mkdtemp(prefix=f"{ZYGOTE_PREFIX}{self.owner}-", dir=settings.LABS_RUN_DIR)
+        )
         # Root worker: the folder stays root's (the sandbox may not write there; each child's
         # folder inside is given to the sandbox user). Otherwise the sandbox user owns it.
         self.run_dir.chmod(0o755 if mode == "bubblewrap" and os.geteuid() == 0 else 0o700)
@@ -515,6 +519,19 @@ namespace = {"__name__": "cultivate_zygote"}
 exec(compile(config.pop("program"), "cultivate-zygote", "exec"), namespace)
 namespace["main"](config)
 """
+
+
+def _remove_stale_run_dirs() -> None:
+    """The run folders of zygotes whose worker process is gone (killed, it could not remove
+    its own): each folder's name holds the pid of the process that made it."""
+    root = Path(settings.LABS_RUN_DIR or tempfile.gettempdir())
+    for folder in root.glob(f"{ZYGOTE_PREFIX}*-*"):
+        try:
+            os.kill(int(folder.name[len(ZYGOTE_PREFIX) :].split("-", 1)[0]), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (ValueError, PermissionError):
+            continue
 
 
 def _parent_of(pid: int) -> int | None:

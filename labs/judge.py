@@ -34,7 +34,7 @@ import json
 import math
 import random
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from labs.executor import CellOutcome, ExecutionResult, Limits
 from labs.spec import LabSpec, SealedCheck, SpecCell
@@ -71,18 +71,34 @@ class RunPlan:
         return f"{self.eq_name}_ran"
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """One test's result, as the judge gives it; kept on the submission as a dict (`as_dict`)."""
+
+    id: str
+    title: str
+    max_points: float
+    hidden: bool = False
+    passed: bool = False
+    points: float = 0.0
+    message: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
 @dataclass
 class Grade:
     score: float
     max_score: float
-    results: list[dict]
+    results: list[Verdict]
     flags: list[str] = field(default_factory=list)
     tamper: list[str] = field(default_factory=list)  # what the canaries saw, for reviewers
     sealed_values: dict = field(default_factory=dict)  # name → value, from the tests
 
     @property
     def auto_score(self) -> float:
-        return sum(r["points"] for r in self.results)
+        return sum(r.points for r in self.results)
 
 
 def limits_for(spec: LabSpec, *, output_bytes: int) -> Limits:
@@ -274,33 +290,36 @@ def judge(spec: LabSpec, plan: RunPlan, execution: ExecutionResult) -> Grade:
         result, values = _judge_test(spec_cell, outcome, execution, finished)
         results.append(result)
         sealed_values.update(values)
-    grade = Grade(
-        score=0.0,
+    results = _all_or_nothing(spec, results)
+    flags = []
+    if tamper:
+        flags.append(TAMPER_FLAG)
+        results = [replace(result, points=0.0) for result in results]
+    return Grade(
+        score=sum(r.points for r in results),
         max_score=spec.max_score,
         results=results,
+        flags=flags,
         tamper=tamper,
         sealed_values=sealed_values,
     )
-    _all_or_nothing(spec, results)
-    if tamper:
-        grade.flags.append(TAMPER_FLAG)
-        for result in results:
-            result["points"] = 0.0
-    grade.score = grade.auto_score
-    return grade
 
 
-def _all_or_nothing(spec: LabSpec, results: list[dict]) -> None:
+def _all_or_nothing(spec: LabSpec, results: list[Verdict]) -> list[Verdict]:
     """Otter's `all_or_nothing`: a question scores nothing unless every one of its tests passes."""
     if not spec.all_or_nothing:
-        return
+        return results
     question_of = {cell.grade_id: cell.question for cell in spec.tests}
-    failed = {question_of.get(r["id"]) for r in results if not r["passed"]}
-    for result in results:
-        question = question_of.get(result["id"])
-        if question in spec.all_or_nothing and question in failed and result["passed"]:
-            result["points"] = 0.0
-            result["message"] += " (This question is all or nothing: another of its tests failed.)"
+    failed = {question_of.get(r.id) for r in results if not r.passed}
+    note = " (This question is all or nothing: another of its tests failed.)"
+    return [
+        replace(r, points=0.0, message=r.message + note)
+        if question_of.get(r.id) in spec.all_or_nothing
+        and question_of.get(r.id) in failed
+        and r.passed
+        else r
+        for r in results
+    ]
 
 
 def _canary_findings(plan: RunPlan, execution: ExecutionResult) -> list[str]:
@@ -465,25 +484,22 @@ def _ran_to_its_end(plan: RunPlan, run_cell: RunCell, outcome: CellOutcome) -> b
 def _judge_test(
     cell: SpecCell, outcome: CellOutcome, execution: ExecutionResult, finished: bool = True
 ):
-    result = {
-        "id": cell.grade_id,
-        "title": cell.display_title,
-        "max_points": cell.points,
-        "points": 0.0,
-        "passed": False,
-        "hidden": cell.hidden,
-        "message": "",
-    }
     values = _sealed_values(outcome)
     failure = (
         _failure_message(cell, outcome, execution)
         or ("" if finished else "The test did not run to its end.")
         or _sealed_failure(cell, outcome, values)
     )
-    if failure:
-        result["message"] = cell.failure_message or failure
-    else:
-        result.update(passed=True, points=cell.points, message=cell.success_message or "Passed.")
+    passed_message = cell.success_message or "Passed."
+    result = Verdict(
+        id=cell.grade_id,
+        title=cell.display_title,
+        max_points=cell.points,
+        hidden=cell.hidden,
+        passed=not failure,
+        points=0.0 if failure else cell.points,
+        message=(cell.failure_message or failure) if failure else passed_message,
+    )
     return result, {name: values[name] for name in values if name in _sealed_names(cell)}
 
 

@@ -132,13 +132,13 @@ def lab_validate(*, spec: LabSpec) -> tuple[LabSpec, dict]:
         run.grade = judge.judge(spec, run.plan, run.execution)  # with the expected values now
     first = reference_runs[0].grade
     if first.score < auto_max:
-        failing = [r["title"] for r in first.results if not r["passed"]]
+        failing = [r.title for r in first.results if not r.passed]
         problems.append(f"the reference solution scores {first.score:g}/{auto_max:g} ({failing})")
     flaky = _flaky_tests(reference_runs)
     if flaky:
         problems.append(f"these checks grade differently from run to run: {', '.join(flaky)}")
     if release.grade.score > 0:
-        passing = [r["title"] for r in release.grade.results if r["passed"] and r["max_points"]]
+        passing = [r.title for r in release.grade.results if r.passed and r.max_points]
         problems.append(f"the release already scores {release.grade.score:g} ({passing})")
     report = {
         "ok": not problems,
@@ -163,7 +163,7 @@ def _flaky_tests(runs: list[Graded]) -> list[str]:
     for run in runs:
         for result in run.grade.results:
             # By grade id, as the rest of the import report names tests (titles may repeat).
-            outcomes.setdefault(result["id"] or result["title"], set()).add(result["passed"])
+            outcomes.setdefault(result.id or result.title, set()).add(result.passed)
     return sorted(name for name, seen in outcomes.items() if len(seen) > 1)
 
 
@@ -338,14 +338,17 @@ def _finish(submission, spec, graded: Graded, feedback: str, worker: str) -> Sub
     return submission
 
 
-def with_hand_graded(spec: LabSpec, results: list[dict], submission: Submission) -> list[dict]:
+def with_hand_graded(
+    spec: LabSpec, results: list[judge.Verdict], submission: Submission
+) -> list[dict]:
     """The tests' results, then a row for each answer graded by hand: the points a grader gave
-    it (kept across regrades: the answer has not changed), or pending until one does."""
+    it (kept across regrades: the answer has not changed), or pending until one does. Rows are
+    dicts, as the submission keeps them."""
     given = {}
     if submission.pk:
         for adjustment in submission.adjustments.filter(manual=True).order_by("created_at", "pk"):
             given[adjustment.item] = adjustment
-    rows = list(results)
+    rows = [result.as_dict() for result in results]
     for cell in spec.cells:
         if not cell.graded or cell.role == "test":
             continue

@@ -399,7 +399,7 @@ MISTAKES = [
 def test_a_plausible_mistake_loses_points_with_a_message_that_says_where_to_look(mistake):
     grade, spec = grade_mistake(mistake)
 
-    results = {r["id"]: r for r in grade.results}
+    results = {r.id: r.as_dict() for r in grade.results}
     failed = results[mistake.fails]
     assert not failed["passed"] and failed["points"] == 0
     assert mistake.hint in failed["message"], failed["message"]

@@ -106,5 +106,5 @@ def test_each_submission_gets_nbgraders_verdict_on_every_autograded_test(db, exa
 
     graded = grading_run(spec=spec, answers=parse_upload(upload, spec=spec))
 
-    scores = {result["id"]: result["points"] for result in graded.grade.results}
+    scores = {result.id: result.points for result in graded.grade.results}
     assert scores == EXPECTED[student]

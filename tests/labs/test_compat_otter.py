@@ -96,8 +96,8 @@ def question_scores(spec, answers: dict[str, str]) -> dict[str, float]:
     tests = {cell.grade_id: cell.question for cell in spec.tests}
     scores: dict[str, float] = {}
     for result in graded.grade.results:
-        question = tests[result["id"]]
-        scores[question] = scores.get(question, 0.0) + result["points"]
+        question = tests[result.id]
+        scores[question] = scores.get(question, 0.0) + result.points
     return scores
 
 

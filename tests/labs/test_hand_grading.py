@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from core.skills.models import EvidenceKind
 from labs.format import load_lab
+from labs.judge import Verdict
 from labs.models import GradeAdjustment, Submission, SubmissionStatus
 from labs.services import keep_run, lab_store, submission_adjust, with_hand_graded
 from labs.spec import SpecCell
@@ -44,15 +45,14 @@ def graded(version, person, *, passed=("test_mean_of", "test_scale", "test_sprea
     """A graded submission of `version` without running it: the named tests passed."""
     spec = version.get_spec()
     tests = [
-        {
-            "id": cell.grade_id,
-            "title": cell.display_title,
-            "max_points": cell.points,
-            "points": cell.points if cell.grade_id in passed else 0.0,
-            "passed": cell.grade_id in passed,
-            "hidden": False,
-            "message": "Passed." if cell.grade_id in passed else "Wrong value.",
-        }
+        Verdict(
+            id=cell.grade_id,
+            title=cell.display_title,
+            max_points=cell.points,
+            points=cell.points if cell.grade_id in passed else 0.0,
+            passed=cell.grade_id in passed,
+            message="Passed." if cell.grade_id in passed else "Wrong value.",
+        )
         for cell in spec.tests
     ]
     submission = Submission(

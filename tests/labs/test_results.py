@@ -130,10 +130,11 @@ def test_a_test_that_names_itself_nowhere_gets_its_grade_id_in_words(grade_id, w
 
 
 def judged_results(spec) -> list[dict]:
-    """The results of judging a run in which nothing ran: every test reported, none passed."""
+    """The results of judging a run in which nothing ran: every test reported, none passed;
+    as the submission keeps them."""
     plan = build_run(spec, {})
     execution = ExecutionResult(cells=[CellOutcome() for _ in plan.cells], sandbox="reduced")
-    return judge(spec, plan, execution).results
+    return [result.as_dict() for result in judge(spec, plan, execution).results]
 
 
 def test_judged_results_carry_a_title_in_words_and_keep_the_grade_id():

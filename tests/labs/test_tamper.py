@@ -75,7 +75,7 @@ def grade(spec, answers: dict[str, str]):
 
 
 def earned(result) -> dict[str, float]:
-    return {r["id"]: r["points"] for r in result.results}
+    return {r.id: r.points for r in result.results}
 
 
 NOTHING = dict.fromkeys(POINTS, 0.0)
@@ -349,7 +349,7 @@ def test_kernel_level_cheat_earns_nothing_and_is_flagged(spec, cheat, passed_in_
     assert earned(result) == NOTHING
     assert TAMPER_FLAG in result.flags, result.results
     assert result.tamper  # what the checks saw, for the reviewer
-    assert {r["id"] for r in result.results if r["passed"]} == passed_in_kernel
+    assert {r.id for r in result.results if r.passed} == passed_in_kernel
 
 
 # --- cheats within Python: no credit; what the judge does is recorded -----------------------
@@ -441,8 +441,8 @@ def test_object_equal_to_everything_earns_nothing(spec, cheat):
     # One answer cell defines all three functions; the other two are left empty.
     result = grade(spec, {"mean_of": cheat, "scale": "", "spread": ""})
     assert result.score == 0.0
-    by_id = {r["id"]: r for r in result.results}
-    assert not any(r["passed"] for r in result.results)
+    by_id = {r.id: r.as_dict() for r in result.results}
+    assert not any(r.passed for r in result.results)
     # The asserts compare through a helper that refuses an object equal to a fresh object.
     assert by_id["test_mean_of"]["message"].startswith("The test failed")
     assert by_id["test_scale"]["message"].startswith("The test failed")
@@ -460,14 +460,14 @@ def test_fake_pass_line_then_os_exit_earns_nothing(spec):
     assert earned(result) == NOTHING
     # The kernel is gone before the first test: nothing after it runs, nothing passes.
     for r in result.results:
-        assert r["message"] == "Not run: the kernel had stopped earlier (see the tests above).", r
+        assert r.message == "Not run: the kernel had stopped earlier (see the tests above).", r
     assert result.flags == []  # what was printed is never read as a result
 
 
 def test_os_exit_inside_the_answer_function_earns_nothing(spec):
     result = grade(spec, {**WRONG, "mean_of": FAKE_PASS_THEN_EXIT_IN_FUNCTION})
     assert result.score == 0.0
-    by_id = {r["id"]: r for r in result.results}
+    by_id = {r.id: r.as_dict() for r in result.results}
     assert by_id["test_mean_of"]["message"].startswith("The kernel stopped while this test ran")
     assert by_id["test_scale"]["message"].startswith("Not run")
     assert by_id["test_spread"]["message"].startswith("Not run")
@@ -478,7 +478,7 @@ def test_redefining_assertionerror_alone_changes_nothing(spec):
     result = grade(spec, {**WRONG, "mean_of": REDEFINE_ASSERTIONERROR})
     assert result.score == 0.0
     assert earned(result) == NOTHING
-    assert result.results[0]["message"].startswith("The test failed")
+    assert result.results[0].message.startswith("The test failed")
     assert result.flags == []  # nothing behaved differently, so nothing to flag
 
 
@@ -488,14 +488,14 @@ def test_sys_exit_in_an_answer_earns_nothing(spec):
     result = grade(spec, {**WRONG, "mean_of": SYS_EXIT_IN_ANSWER})
     assert result.score == 0.0
     assert earned(result) == NOTHING
-    assert all(r["message"].startswith("The test failed") for r in result.results[:2])
+    assert all(r.message.startswith("The test failed") for r in result.results[:2])
     assert result.flags == []
 
 
 def test_sys_exit_in_an_answer_function_earns_nothing(spec):
     result = grade(spec, {**WRONG, "mean_of": SYS_EXIT_IN_FUNCTION})
     assert result.score == 0.0
-    by_id = {r["id"]: r for r in result.results}
+    by_id = {r.id: r.as_dict() for r in result.results}
     assert by_id["test_mean_of"]["message"] == "The test raised SystemExit: 0"
     assert not by_id["test_mean_of"]["passed"]
     assert result.flags == []
@@ -577,7 +577,7 @@ def test_an_endless_printing_loop_is_a_mistake_not_tampering(spec, flush):
     result = grade(quick, {**CORRECT, "mean_of": answer})
     assert result.flags == [], result.tamper
     assert earned(result) == {"test_mean_of": 0.0, "test_scale": 1.0, "test_spread": 1.0}
-    assert result.results[0]["message"].startswith("Timed out")
+    assert result.results[0].message.startswith("Timed out")
 
 
 def test_the_graders_cells_stay_out_of_the_kernels_history(spec):
