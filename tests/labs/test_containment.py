@@ -76,8 +76,9 @@ def _subreaper():
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _forked_from_the_zygote():
-    """As in a grading worker: kernels are forked from this process's zygote."""
+def _forked_from_the_zygote(_run_root):
+    """As in a grading worker: kernels are forked from this process's zygote (stopped before
+    its run folder's root is removed)."""
     wanted = executor._zygote_wanted
     executor.want_zygote()
     yield
@@ -95,7 +96,6 @@ def _run_root():
     root = Path(tempfile.mkdtemp(prefix="cultivate-containment-"))
     root.chmod(0o711)
     yield root
-    executor.stop_zygote()
     shutil.rmtree(root, ignore_errors=True)
 
 
