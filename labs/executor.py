@@ -3,8 +3,12 @@
 The narrow interface (DESIGN.md, "The life of a lab submission", step 3): `execute(cells,
 limits)` takes the code of each cell and returns one `CellOutcome` per cell: the kernel's
 execute reply, errors, capped outputs, timing. It knows nothing about labs, tests or scores;
-judging happens in `labs.judge`, outside the sandbox. A faster strategy (pre-started kernels, a
-forking warm interpreter) can replace this module without touching the rest.
+judging happens in `labs.judge`, outside the sandbox.
+
+Two ways to get the kernel, the same sandbox around both: in a grading worker, a fork of the
+worker's zygote (`labs/zygote.py`: one warm interpreter per worker process, IPython and the
+labs' libraries imported once; see "the zygote" below); elsewhere (a web process validating an
+import) or when the zygote cannot start, a kernel process of its own.
 
 Isolation (bubblewrap): every namespace unshared (no network, own PIDs, own IPC), a read-only view
 of /usr and the kernel's Python environment only, a private tmpfs as working directory, an empty
