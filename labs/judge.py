@@ -543,9 +543,15 @@ def _sealed_values(outcome: CellOutcome) -> dict:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             continue
         value = item.get("value")
-        if len(json.dumps(value)) > MAX_SEALED_BYTES or _depth(value) > MAX_SEALED_DEPTH:
+        if _depth(value) > MAX_SEALED_DEPTH:
             continue
-        values[item["name"][:100]] = value
+        encoded = json.dumps(value)
+        if len(encoded) > MAX_SEALED_BYTES:
+            continue
+        # Plain JSON types: a dict read from the kernel's message is an nbformat NotebookNode,
+        # and an exact check compares types, against an expected value that, stored with the
+        # lab and read back, is a plain dict.
+        values[item["name"][:100]] = json.loads(encoded)
     return values
 
 
