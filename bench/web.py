@@ -21,36 +21,24 @@ queries, trimmed to the lines that matter (scans, joins, times). Results go in b
 
 import argparse
 import gc
-import math
-import os
 import random
 import statistics
 import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import common
 
 # The benchmark's own database, whatever the environment says: it is dropped for every size.
 BENCH_DATABASE = "cultivate_bench"
-SERVER = "postgres://postgres@127.0.0.1:5432"
-os.environ["DATABASE_URL"] = f"{SERVER}/{BENCH_DATABASE}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+common.django_setup(BENCH_DATABASE)
 
-import django  # noqa: E402
-
-django.setup()
-
-import psycopg  # noqa: E402
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret  # noqa: E402
 from django.apps import apps  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, connections, reset_queries  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -123,15 +111,6 @@ ENGINEER_TITLES = {
 
 
 # --- The database -------------------------------------------------------------------------------
-
-
-def fresh_database() -> None:
-    """Drop and create the bench database, then migrate it (the skill catalog comes with it)."""
-    connections.close_all()
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as server:
-        server.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        server.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def copy_rows(model, columns: list[str], rows) -> int:
@@ -428,7 +407,8 @@ def create_labs(members: list[Member], now) -> str:
     digest = answers_digest({})
     submissions = []
     for lab_number, (slug, share) in enumerate(zip(LABS, LAB_TAKERS, strict=True)):
-        version = lab_store(spec=load_lab(ROOT / "curriculum" / "labs" / slug), report={"ok": True})
+        spec = load_lab(common.ROOT / "curriculum" / "labs" / slug)
+        version = lab_store(spec=spec, report={"ok": True})
         top = version.get_spec().max_score
         for m in learners:
             rng = random.Random(m.index * 10 + lab_number)
@@ -544,8 +524,7 @@ class Page:
 
     @property
     def p95(self) -> float:
-        ordered = sorted(self.times)
-        return ordered[math.ceil(0.95 * len(ordered)) - 1]
+        return common.percentile(self.times, 0.95)
 
     @property
     def query_count(self) -> str:
@@ -691,7 +670,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[int, list[Page]] = {}
     for size in sizes:
-        fresh_database()
+        common.fresh_database(BENCH_DATABASE)
         org = generate(size)
         results[size] = measure(org, args.requests)
         print_size(size, org, results[size], args.requests)
