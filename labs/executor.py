@@ -58,6 +58,8 @@ from traitlets import Type, Unicode
 logger = logging.getLogger(__name__)
 
 SEALED_MIME = "application/vnd.cultivate.sealed+json"
+# Plain tracebacks (see labs/zygote.py, which says the same to the kernels it forks).
+KERNEL_ARGUMENTS = ("--InteractiveShell.xmode=Plain",)
 PROBE_KEY = "cultivate_probe"  # the name of the probe among the request's user_expressions
 MAX_PROBE_BYTES = 64 * 1024
 POLL_SLICE = 0.25  # seconds between two looks at a channel that seems quiet (`PolledChannel`)
@@ -1196,7 +1198,10 @@ def kernel_command(*, run_dir: Path, limits: Limits, mode: str, python: str) -> 
         str(limits.file_size_mb * 1024 * 1024),
         str(limits.open_files),
     ]
-    kernel = [python, "-c", _LIMITS_THEN_KERNEL, *limit_args, "-f", str(run_dir / "kernel.json")]
+    kernel = [
+        python, "-c", _LIMITS_THEN_KERNEL, *limit_args, "-f", str(run_dir / "kernel.json"),
+        *KERNEL_ARGUMENTS,
+    ]  # fmt: skip
     return _in_sandbox(kernel, run_dir=run_dir, limits=limits, mode=mode, python=python)
 
 
