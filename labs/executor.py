@@ -62,6 +62,7 @@ SEALED_MIME = "application/vnd.cultivate.sealed+json"
 KERNEL_ARGUMENTS = ("--InteractiveShell.xmode=Plain",)
 PROBE_KEY = "cultivate_probe"  # the name of the probe among the request's user_expressions
 MAX_PROBE_BYTES = 64 * 1024
+REPLY_TURNS = 20  # turns of the event loop a reply already received gets to be read (see below)
 POLL_SLICE = 0.25  # seconds between two looks at a channel that seems quiet (`PolledChannel`)
 WELCOME_WAIT = 2.0  # seconds a kernel that answered gets to say IOPub is connected
 INTERRUPT_WAIT = 10.0  # seconds a timed-out cell gets to stop, at least (see `_interrupt`)
@@ -903,6 +904,14 @@ class CappedNotebookClient(NotebookClient):
         )
         try:
             await asyncio.wait({reply, task_poll_output_msg}, return_when=asyncio.FIRST_COMPLETED)
+            if not reply.done() and _finished_cleanly(task_poll_output_msg):
+                # The reply usually sits in the socket already (the kernel sends it before it
+                # says it is idle): let its reader take it before asking anything. A bounded
+                # number of turns of the event loop, not a clock.
+                for _ in range(REPLY_TURNS):
+                    if reply.done():
+                        break
+                    await asyncio.sleep(0)
             if not reply.done() and _finished_cleanly(task_poll_output_msg):
                 self.went_idle = True
                 # Idle, and no reply read yet. Ask the kernel for its info on the same channel:
