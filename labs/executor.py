@@ -423,7 +423,7 @@ class Zygote:
 
     def child_dir(self) -> Path:
         self.next_id += 1
-        path = self.run_dir / f"kernel-{self.next_id}"
+        path = self.run_dir / f"k{self.next_id}"  # short: IPC socket paths have a length limit
         path.mkdir()
         _prepare_run_dir(path, self.mode)
         return path

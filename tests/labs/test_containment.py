@@ -743,7 +743,7 @@ def test_each_run_forked_from_one_zygote_has_its_own_limits(sandbox):
 
 def test_the_run_folder_of_a_killed_worker_is_removed_by_the_next_zygote(sandbox, run_root):
     gone = run_root / f"{executor.ZYGOTE_PREFIX}{2**22 + 12345}-abcdef"  # above pid_max
-    (gone / "kernel-7").mkdir(parents=True)
+    (gone / "k7").mkdir(parents=True)
     executor.stop_zygote()
 
     sandbox([ALIVE])  # starts a zygote, which clears what dead workers left

@@ -1,5 +1,9 @@
 """The embedded mode's fallback and production's refusal (LABS_SANDBOX)."""
 
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from labs import executor
@@ -70,3 +74,60 @@ def test_with_bubblewrap_the_pages_announce_nothing(settings, reference_version,
     client.force_login(org.staff.user)
 
     assert "Reduced isolation" not in client.get("/labs/").content.decode()
+
+
+# The reduced mode's zygote: no namespaces, so no kill(-1) and no private /tmp; the kernel's
+# folder is its working directory and home, and the zygote kills what descends from it.
+LEAVE = """\
+import os, subprocess, statistics
+secret = 1
+statistics.mean = lambda data: -1
+open("trace.txt", "w").write("left")
+subprocess.Popen(["sleep", "300"], start_new_session=True)
+print(os.getcwd())
+"""
+LOOK = """\
+import os, statistics
+print("secret" in globals(), statistics.mean([1, 3]), os.path.exists("trace.txt"))
+"""
+
+
+def test_the_reduced_mode_forks_from_a_zygote_too_and_runs_share_nothing(settings, no_bubblewrap):
+    # Not tmp_path: a kernel's IPC sockets live in the run folder, and a socket's path has a
+    # length limit (108 bytes) that pytest's folders come close to.
+    run_root = Path(tempfile.mkdtemp(prefix="cultivate-reduced-"))
+    settings.LABS_SANDBOX = "auto"
+    settings.LABS_RUN_DIR = str(run_root)
+    wanted = executor._zygote_wanted
+    executor.want_zygote()
+    try:
+        first = executor.execute([LEAVE], executor.Limits())
+        zygote = executor._zygote
+        folder = first.cells[0].text.strip()
+        assert first.sandbox == "reduced" and zygote is not None, first
+        assert folder.startswith(str(zygote.run_dir)), folder
+        (sleeper,) = [pid for pid in _pids() if _cmdline(pid) == b"sleep\x00300\x00"] or [None]
+        assert sleeper is None  # killed with the kernel, although it left its session
+
+        second = executor.execute([LOOK], executor.Limits())
+
+        assert executor._zygote is zygote
+        assert second.cells[0].text == "False 2 False\n", second.cells[0]
+        assert list(zygote.run_dir.iterdir()) == []
+    finally:
+        executor._zygote_wanted = wanted
+        executor.stop_zygote()
+    assert list(run_root.iterdir()) == []
+    run_root.rmdir()
+
+
+def _pids() -> list[int]:
+    return [int(p) for p in os.listdir("/proc") if p.isdigit()]
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
