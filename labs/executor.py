@@ -162,6 +162,10 @@ def execute(
     started = time.monotonic()
     result = ExecutionResult(cells=[CellOutcome() for _ in cells], sandbox=mode)
     zygote = _ready_zygote(mode, limits)
+    # One run at a time per zygote: a worker running tasks in threads gives the others fresh
+    # kernels meanwhile.
+    if zygote is not None and not zygote.in_use.acquire(blocking=False):
+        zygote = None
     if zygote is not None:
         run_dir = zygote.child_dir()
         manager = ZygoteKernelManager(
@@ -174,6 +178,8 @@ def execute(
     try:
         _run(manager, cells, limits, result, started, unrecorded)
     finally:
+        if zygote is not None:
+            zygote.in_use.release()
         shutil.rmtree(run_dir, ignore_errors=True)
         result.duration = time.monotonic() - started
     return result
@@ -313,6 +319,7 @@ class Zygote:
         self.buffer = b""
         self.exits: dict[int, int] = {}  # child id → exit status, as the zygote reports them
         self.sandbox_pids: set[int] = set()
+        self.in_use = threading.Lock()  # held for a run (see `execute`)
         self.next_id = 0
         _remove_stale_run_dirs()
         self.run_dir = Path(

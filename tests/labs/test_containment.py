@@ -22,6 +22,7 @@ import os
 import shutil
 import socket
 import tempfile
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -749,3 +750,23 @@ def test_the_run_folder_of_a_killed_worker_is_removed_by_the_next_zygote(sandbox
     sandbox([ALIVE])  # starts a zygote, which clears what dead workers left
 
     assert not gone.exists()
+
+
+def test_two_runs_at_once_in_one_process_both_finish(run_root):
+    """A worker running tasks in threads: the zygote serves one run, the other gets a kernel of
+    its own, and neither waits for or disturbs the other."""
+    executor.execute([ALIVE], LIMITS)  # the zygote is up
+    results: list[ExecutionResult] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(executor.execute([ALIVE], LIMITS)))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert len(results) == 2
+    for result in results:
+        assert_alive(result)
+    assert_nothing_left(run_root)
