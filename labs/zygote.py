@@ -214,21 +214,22 @@ class Zygote:
 
 
 def _descendants() -> list[int]:
-    """This process's children (orphans are re-parented to it: it is a subreaper)."""
+    """This process's children (orphans are re-parented to it: it is a subreaper). The kernel's
+    list of children can miss one that is being re-parented at that moment (proc(5)), so every
+    process's parent is read too."""
     me = os.getpid()
-    try:
-        return [int(p) for p in open(f"/proc/{me}/task/{me}/children").read().split()]  # noqa: SIM115
-    except OSError:
-        children = []
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    text = open(f"/proc/{entry}/stat").read()  # noqa: SIM115
-                except OSError:
-                    continue
-                if int(text.rsplit(")", 1)[1].split()[1]) == me:
-                    children.append(int(entry))
-        return children
+    found = set()
+    with contextlib.suppress(OSError, ValueError):
+        found.update(int(p) for p in open(f"/proc/{me}/task/{me}/children").read().split())  # noqa: SIM115
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                text = open(f"/proc/{entry}/stat").read()  # noqa: SIM115
+            except OSError:
+                continue
+            if int(text.rsplit(")", 1)[1].split()[1]) == me:
+                found.add(int(entry))
+    return sorted(found)
 
 
 def _reap() -> int:
