@@ -6,9 +6,10 @@ execute reply, errors, capped outputs, timing. It knows nothing about labs, test
 judging happens in `labs.judge`, outside the sandbox.
 
 Two ways to get the kernel, the same sandbox around both: in a grading worker, a fork of the
-worker's zygote (`labs/zygote.py`: one warm interpreter per worker process, IPython and the
-labs' libraries imported once; see "the zygote" below); elsewhere (a web process validating an
-import) or when the zygote cannot start, a kernel process of its own.
+worker's zygote (`labs/zygote.py`: one warm interpreter per worker process, IPython's shell and
+the labs' libraries made and imported once, talking to the worker over one socket; see "the
+zygote" below); elsewhere (a web process validating an import) or when the zygote cannot
+start, an ipykernel process of its own, driven by nbclient over Jupyter's protocol.
 
 Isolation (bubblewrap): every namespace unshared (no network, own PIDs, own IPC), a read-only view
 of /usr and the kernel's Python environment only, a private tmpfs as working directory, an empty
@@ -30,6 +31,7 @@ import secrets
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -47,7 +49,6 @@ from django.conf import settings
 from jupyter_client import AsyncKernelClient, AsyncKernelManager
 from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.kernelspec import KernelSpec
-from jupyter_client.provisioning import KernelProvisionerBase
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -58,7 +59,7 @@ from traitlets import Type, Unicode
 logger = logging.getLogger(__name__)
 
 SEALED_MIME = "application/vnd.cultivate.sealed+json"
-# Plain tracebacks (see labs/zygote.py, which says the same to the kernels it forks).
+# Plain tracebacks (see labs/zygote.py, which makes its shell the same way).
 KERNEL_ARGUMENTS = ("--InteractiveShell.xmode=Plain",)
 PROBE_KEY = "cultivate_probe"  # the name of the probe among the request's user_expressions
 MAX_PROBE_BYTES = 64 * 1024
@@ -166,21 +167,19 @@ def execute(
     # kernels meanwhile.
     if zygote is not None and not zygote.in_use.acquire(blocking=False):
         zygote = None
-    if zygote is not None:
-        run_dir = zygote.child_dir()
-        manager = ZygoteKernelManager(
-            zygote=zygote, run_dir=run_dir, limits=limits, mode=mode, probe=probe,
-            context=_zmq_context(),
-        )  # fmt: skip
-    else:
-        run_dir = _new_run_dir(mode)
-        manager = _manager(run_dir, limits, mode, probe)
     try:
-        _run(manager, cells, limits, result, started, unrecorded)
+        if zygote is not None:
+            _run_forked(zygote, cells, limits, result, started, unrecorded, probe)
+        else:
+            run_dir = _new_run_dir(mode)
+            try:
+                _run(_manager(run_dir, limits, mode, probe), cells, limits, result, started,
+                     unrecorded)  # fmt: skip
+            finally:
+                shutil.rmtree(run_dir, ignore_errors=True)
     finally:
         if zygote is not None:
             zygote.in_use.release()
-        shutil.rmtree(run_dir, ignore_errors=True)
         result.duration = time.monotonic() - started
     return result
 
@@ -200,16 +199,19 @@ def _manager(run_dir: Path, limits: Limits, mode: str, probe: str = ""):
 # --- the zygote: one warm interpreter per worker process, forking a kernel per run -----------
 #
 # Starting a kernel (Python, IPython, ipykernel, the libraries a lab imports) is most of a
-# grading's time. A grading worker instead keeps one sandbox running `labs/zygote.py`, which
-# has imported all that once, and forks it for each run: the child is a real ipykernel on a
-# fresh copy of that memory, with the run's rlimits, its own session and process group. The
-# worker speaks Jupyter's protocol to it as to any kernel. After the run the zygote kills every
-# process but itself, reaps them and empties the sandbox's writable places before the next
-# fork: a run sees nothing of the one before. The sandbox (bubblewrap's namespaces, binds, uid,
-# empty environment) is the same as a fresh kernel's; it is made once per zygote. A zygote that
-# died, went silent or whose sandbox no longer matches the run's is killed and replaced; one
-# that cannot start leaves the run to a fresh kernel. Only where wanted (`want_zygote`): grading
-# workers, not a web process validating an import, which would keep it idle.
+# grading's time, and ipykernel's messaging (five ZeroMQ sockets, three threads, five to seven
+# messages a cell) most of the rest. A grading worker instead keeps one sandbox running
+# `labs/zygote.py`, which has imported all that and made IPython's shell once, and forks it
+# for each run: the child, on a fresh copy of that memory, with the run's rlimits, its own
+# session and process group, runs the cells in that shell as ipykernel would and sends
+# Jupyter's output messages over one socket (see "a run in a fork" below). After the run the
+# zygote kills every process but itself, reaps them and empties the sandbox's writable places
+# before the next fork: a run sees nothing of the one before. The sandbox (bubblewrap's
+# namespaces, binds, uid, empty environment) is the same as a fresh kernel's; it is made once
+# per zygote. A zygote that died, went silent or whose sandbox no longer matches the run's is
+# killed and replaced; one that cannot start leaves the run to a fresh kernel. Only where
+# wanted (`want_zygote`): grading workers, not a web process validating an import, which
+# would keep it idle.
 
 ZYGOTE_WAIT = 10.0  # seconds the zygote gets to fork or to clean up after a run
 ZYGOTE_PREFIX = "cultivate-zygote-"  # its run folder: cultivate-zygote-<worker pid>-<random>
@@ -435,14 +437,14 @@ class Zygote:
         _prepare_run_dir(path, self.mode)
         return path
 
-    def fork(self, *, connection_file: str, run_dir: Path, limits: Limits) -> int:
-        """A new kernel on `connection_file`; its id. The zygote must be clean."""
+    def fork(self, *, socket_path: str, run_dir: Path, limits: Limits) -> int:
+        """A new kernel that connects to `socket_path`; its id. The zygote must be clean."""
         child_id = self.next_id
         home = "/tmp" if self.mode == "bubblewrap" else str(run_dir)  # noqa: S108 - the sandbox's
         self._write(
             op="fork",
             id=child_id,
-            connection_file=connection_file,
+            socket=socket_path,
             cwd=home,
             home=home,
             limits={
@@ -455,6 +457,11 @@ class Zygote:
         )
         self._expect("forked", child_id, timeout=ZYGOTE_WAIT)
         return child_id
+
+    def interrupt(self, child_id: int) -> None:
+        """SIGINT to the child's process group, as a kernel's interrupt does."""
+        self._write(op="interrupt", id=child_id)
+        self._expect("interrupted", child_id, timeout=ZYGOTE_WAIT)
 
     def poll(self, child_id: int) -> int | None:
         """The child's exit status, or None while it runs."""
@@ -561,63 +568,322 @@ def _zygote_source() -> str:
     return (Path(__file__).parent / "zygote.py").read_text()
 
 
-class ZygoteProvisioner(KernelProvisionerBase):
-    """jupyter_client's way to start a kernel elsewhere than in a new process: here, a fork of
-    the zygote. A public extension point, so no private part of jupyter_client is replaced."""
+# --- a run in a fork of the zygote: its socket, its cells -------------------------------------
+#
+# The forked kernel is IPython's shell with a socket instead of ipykernel's five ZeroMQ sockets
+# and three threads (labs/zygote.py): the worker listens on a socket in the child's folder, the
+# child connects, and each side writes length-prefixed JSON frames. Requests: {"op": "execute",
+# "code", "store_history", "user_expressions"}. The kernel answers with Jupyter's output
+# messages (stream, display_data, update_display_data, clear_output, execute_result, error),
+# then the execute reply, then "idle". Everything the kernel sends is untrusted: sizes are
+# bounded, and a frame that is not JSON ends the run as a dead kernel would.
 
-    def __init__(self, *, zygote: Zygote, **kwargs):
-        super().__init__(**kwargs)
-        self.zygote = zygote
-        self.child_id: int | None = None
-        self.status: int | None = None
+FRAME_LIMIT = 16 * 1024 * 1024  # a longer frame is read and dropped, as output over the cap
+OUTPUT_MESSAGES = {"stream", "display_data", "execute_result", "error"}
 
-    @property
-    def has_process(self) -> bool:
-        return self.child_id is not None
 
-    async def pre_launch(self, **kwargs):
-        self.parent.write_connection_file()
-        for unused in ("extra_arguments", "transport_encryption", "env"):
-            kwargs.pop(unused, None)
-        return {**kwargs, "cmd": []}
+class KernelGone(Exception):  # noqa: N818 - an outcome, like nbclient's DeadKernelError
+    """The forked kernel closed its socket, died, or broke the protocol."""
 
-    async def launch_kernel(self, cmd, **kwargs):
-        km = self.parent
+
+class ForkedKernel:
+    """The worker's end of a forked kernel's socket."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+        self.buffer = bytearray()
+        self.skipping = 0  # bytes of an oversized frame still to drop
+
+    def send(self, **request) -> None:
+        data = json.dumps(request).encode()
+        self.sock.settimeout(ZYGOTE_WAIT)
         try:
-            self.child_id = self.zygote.fork(
-                connection_file=km.connection_file, run_dir=km.run_dir, limits=km.limits
+            self.sock.sendall(len(data).to_bytes(4, "big") + data)
+        except OSError as exc:
+            raise KernelGone("the kernel does not take requests") from exc
+
+    def receive(self, deadline: float) -> dict | None:
+        """The next message, or None if none came before `deadline`."""
+        while True:
+            if self.skipping:
+                dropped = min(self.skipping, len(self.buffer))
+                del self.buffer[:dropped]
+                self.skipping -= dropped
+            if not self.skipping and len(self.buffer) >= 4:
+                size = int.from_bytes(self.buffer[:4], "big")
+                if size > FRAME_LIMIT:
+                    del self.buffer[:4]
+                    self.skipping = size
+                    return {"msg_type": "oversized", "content": {"size": size}}
+                if len(self.buffer) >= 4 + size:
+                    frame = bytes(self.buffer[4 : 4 + size])
+                    del self.buffer[: 4 + size]
+                    return self._decode(frame)
+            if not self._fill(deadline):
+                return None
+
+    def _fill(self, deadline: float) -> bool:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        self.sock.settimeout(left)
+        try:
+            chunk = self.sock.recv(1 << 20)
+        except TimeoutError:
+            return False
+        except OSError as exc:
+            raise KernelGone(str(exc)) from exc
+        if not chunk:
+            raise KernelGone("the kernel closed its socket")
+        self.buffer += chunk
+        return True
+
+    @staticmethod
+    def _decode(frame: bytes) -> dict:
+        try:
+            message = json.loads(frame)
+        except ValueError as exc:
+            raise KernelGone("the kernel sent a frame that is not JSON") from exc
+        if not (isinstance(message, dict) and isinstance(message.get("content"), dict)):
+            raise KernelGone("the kernel sent a frame that is not a message")
+        return message
+
+
+class CellOutputs:
+    """What nbclient does with a kernel's output messages, with the run's output caps
+    (`CappedNotebookClient` says why each is there)."""
+
+    def __init__(self, output_cap: int, cells: list[CellOutcome]):
+        self.cells = cells
+        self.output_cap = output_cap
+        self.output_size = 0
+        self.output_truncated = False
+        self.truncated_cells: set[int] = set()
+        self.sealed_size = 0
+        self.sealed_truncated = False
+        self.clear_before_next = False
+        self.display_ids: dict[str, list[tuple[int, int]]] = {}
+
+    def take(self, index: int, message: dict) -> None:
+        msg_type, content = message.get("msg_type"), message["content"]
+        outs = self.cells[index].outputs
+        if msg_type == "clear_output":
+            if content.get("wait"):
+                self.clear_before_next = True
+            else:
+                self._clear(index)
+            return
+        if msg_type == "update_display_data":
+            self._update(message)
+            return
+        if msg_type == "oversized":
+            self._over_cap(index, outs)
+            return
+        if msg_type not in OUTPUT_MESSAGES:
+            return
+        size = len(str(content))
+        if _is_sealed(message):
+            if self.sealed_size + size > self.output_cap:
+                self.sealed_truncated = True
+                return
+            self.sealed_size += size
+        elif self.output_size + size > self.output_cap:
+            self._over_cap(index, outs)
+            return
+        else:
+            self.output_size += size
+        try:
+            output = nbformat.v4.output_from_msg({"header": {"msg_type": msg_type}, **message})
+        except (NotebookValidationError, ValidationError, KeyError, TypeError, ValueError):
+            outs.append(_note("[an output the notebook format does not allow was dropped]\n"))
+            return
+        if self.clear_before_next:
+            self._clear(index)
+            self.clear_before_next = False
+        display_id = (content.get("transient") or {}).get("display_id")
+        if isinstance(display_id, str):
+            self.display_ids.setdefault(display_id, []).append((index, len(outs)))
+        outs.append(dict(output))
+
+    def _over_cap(self, index: int, outs: list) -> None:
+        self.truncated_cells.add(index)
+        if not self.output_truncated:
+            self.output_truncated = True
+            outs.append(_note("[output limit reached: the rest is cut]\n"))
+
+    def _clear(self, index: int) -> None:
+        self.cells[index].outputs.clear()
+        for places in self.display_ids.values():
+            places[:] = [(cell, at) for cell, at in places if cell != index]
+
+    def _update(self, message: dict) -> None:
+        content = message["content"]
+        places = self.display_ids.get((content.get("transient") or {}).get("display_id"), [])
+        if not places or self.output_size + len(str(content)) > self.output_cap:
+            return
+        try:
+            output = nbformat.v4.output_from_msg(
+                {"header": {"msg_type": "display_data"}, **message}
             )
-        except ZygoteError as exc:
-            raise RuntimeError(f"the zygote could not start a kernel: {exc}") from exc
-        self.connection_info = km.get_connection_info()
-        return self.connection_info
+        except (NotebookValidationError, ValidationError, KeyError, TypeError, ValueError):
+            return
+        for cell, at in places:
+            if at < len(self.cells[cell].outputs):  # a timed-out cell's outputs are dropped
+                self.cells[cell].outputs[at]["data"] = output["data"]
+                self.cells[cell].outputs[at]["metadata"] = output["metadata"]
 
-    async def poll(self):
-        if self.child_id is None:
-            return self.status
-        return self.zygote.poll(self.child_id)
 
-    async def wait(self):
-        while (status := await self.poll()) is None:
-            await asyncio.sleep(0.05)
-        self.child_id, self.status = None, status
-        return status
+def _note(text: str):
+    return nbformat.v4.new_output("stream", name="stderr", text=text)
 
-    async def send_signal(self, signum: int) -> None:
-        # Interrupts go as messages (the kernel spec's interrupt_mode); only a kill reaches the
-        # child, through the zygote.
-        if signum == signal.SIGKILL:
-            await self.kill()
 
-    async def kill(self, restart: bool = False) -> None:
-        if self.child_id is not None:
-            self.zygote.clean(self.child_id)
+def _run_forked(zygote, cells, limits, result, started, unrecorded, probe) -> None:
+    run_dir = zygote.child_dir()
+    path = run_dir / "s"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    child_id = None
+    outputs = CellOutputs(limits.output_bytes, result.cells)
+    try:
+        listener.bind(str(path))
+        listener.listen(1)
+        _let_the_sandbox_connect(path, zygote.mode)
+        child_id = zygote.fork(socket_path=str(path), run_dir=run_dir, limits=limits)
+        kernel = _accept(listener, zygote, child_id, limits.startup_timeout)
+        _lock_run_dir(run_dir, zygote.mode)
+        with contextlib.closing(kernel.sock):
+            _execute_forked(zygote, child_id, kernel, cells, limits, result, started, outputs,
+                            unrecorded, probe)  # fmt: skip
+    except KernelGone:
+        result.kernel_died = True
+    except (ZygoteError, RuntimeError) as exc:  # the kernel never came up
+        result.startup_error = str(exc)[:500]
+        logger.warning("kernel did not start: %s", exc)
+    finally:
+        listener.close()
+        if child_id is not None:
+            zygote.clean(child_id)
+        shutil.rmtree(run_dir, ignore_errors=True)
+    if outputs.output_truncated:
+        result.limits_hit.append("output")
+    for index in outputs.truncated_cells:
+        result.cells[index].truncated = True
+    if outputs.sealed_truncated:
+        result.limits_hit.append("sealed_output")
 
-    async def terminate(self, restart: bool = False) -> None:
-        await self.kill(restart)
 
-    async def cleanup(self, restart: bool = False) -> None:
+def _let_the_sandbox_connect(path: Path, mode: str) -> None:
+    """Connecting to a socket takes write access to it: the sandbox user's, when it is not ours."""
+    if mode == "bubblewrap" and os.geteuid() == 0:
+        os.chown(path, settings.LABS_SANDBOX_UID, settings.LABS_SANDBOX_UID)
+
+
+def _accept(listener, zygote, child_id: int, timeout: float) -> ForkedKernel:
+    """The child's connection and its first message, "ready"."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise RuntimeError(f"the kernel did not connect in {timeout:.0f} s")
+        readable, _, _ = select.select([listener], [], [], min(left, 0.5))
+        if readable:
+            break
+        if zygote.poll(child_id) is not None:
+            raise RuntimeError("the kernel ended before it connected")
+    sock, _ = listener.accept()
+    kernel = ForkedKernel(sock)
+    try:
+        ready = kernel.receive(deadline)
+    except KernelGone as exc:
+        raise RuntimeError(f"the kernel did not start: {exc}") from exc
+    if not ready or ready.get("msg_type") != "ready":
+        sock.close()
+        raise RuntimeError("the kernel did not say it was ready")
+    return kernel
+
+
+def _execute_forked(zygote, child_id, kernel, cells, limits, result, started, outputs,
+                    unrecorded, probe) -> None:  # fmt: skip
+    expressions = {PROBE_KEY: probe} if probe else {}
+    for index, code in enumerate(cells):
+        outcome = result.cells[index]
+        remaining = limits.total_timeout - (time.monotonic() - started)
+        if remaining <= 0:
+            result.limits_hit.append("deadline")
+            return
+        timeout = max(1, int(min(limits.cell_timeout, remaining)))
+        cell_started = time.monotonic()
+        request_id = secrets.token_hex(8)
+        try:
+            kernel.send(
+                op="execute", id=request_id, code=code, store_history=index not in unrecorded,
+                user_expressions=expressions,
+            )  # fmt: skip
+            answered, reply = _follow(kernel, outputs, index, request_id, cell_started + timeout)
+        except KernelGone:
+            outcome.status = "dead"
+            outcome.duration = time.monotonic() - cell_started
+            result.kernel_died = True
+            return
+        outcome.duration = time.monotonic() - cell_started
+        if not answered:
+            outcome.status = "timeout"
+            outcome.outputs = []
+            hit = "deadline" if remaining < limits.cell_timeout else "cell_timeout"
+            result.limits_hit.append(hit)
+            left = limits.total_timeout - (time.monotonic() - started)
+            wait = max(INTERRUPT_WAIT, left)
+            if not _interrupt_forked(zygote, child_id, kernel, request_id, wait=wait):
+                return
+            continue
+        if reply is None:  # idle without a reply: its execution path is broken
+            outcome.status = "no_reply"
+            return
+        _record_reply(outcome, reply)
+
+
+def _follow(kernel, outputs, index, request_id, deadline) -> tuple[bool, dict | None]:
+    """Read a cell's messages until the kernel is idle: (True, its reply or None), or (False,
+    None) at the deadline. Messages that answer another request are dropped: code in the kernel
+    can write to its socket, but cannot know the id of a request not yet sent."""
+    reply = None
+    while True:
+        message = kernel.receive(deadline)
+        if message is None:
+            return False, None
+        kind = message.get("msg_type")
+        if kind == "oversized":
+            outputs.take(index, message)
+        elif message.get("parent") != request_id:
+            continue
+        elif kind == "idle":
+            return True, reply
+        elif kind == "execute_reply":
+            reply = message["content"]
+        else:
+            outputs.take(index, message)
+
+
+def _interrupt_forked(zygote, child_id, kernel, request_id, *, wait: float) -> bool:
+    """After a timeout, stop the runaway cell and drop what it sends until it is idle; False if
+    it does not stop within `wait` seconds or is gone."""
+    try:
+        zygote.interrupt(child_id)
+        deadline = time.monotonic() + wait
+        while (message := kernel.receive(deadline)) is not None:
+            if message.get("msg_type") == "idle" and message.get("parent") == request_id:
+                return True
+    except (KernelGone, ZygoteError):
         pass
+    return False
+
+
+def _record_reply(outcome: CellOutcome, content: dict) -> None:
+    outcome.reply_status = str(content.get("status", ""))
+    outcome.ename = str(content.get("ename", ""))[:2000]
+    outcome.evalue = str(content.get("evalue", ""))[:2000]
+    outcome.probe = _probe_answer(content.get("user_expressions"))
+    failed = outcome.reply_status != "ok" or outcome.error_output
+    outcome.status = "error" if failed else "ok"
 
 
 _contexts: dict[int, zmq.asyncio.Context] = {}
@@ -1120,16 +1386,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         if now and self.mode == "bubblewrap":
             _stop_sandbox(getattr(self.provisioner, "process", None) if self.provisioner else None)
         return await super().shutdown_kernel(now=now, restart=restart)
-
-
-class ZygoteKernelManager(SandboxedKernelManager):
-    """A kernel forked by the worker's zygote, in the zygote's sandbox (`ZygoteProvisioner`)."""
-
-    def __init__(self, *, zygote: Zygote, **kwargs):
-        super().__init__(**kwargs)
-        self.provisioner = ZygoteProvisioner(
-            zygote=zygote, parent=self, kernel_id=self.kernel_id, kernel_spec=self.kernel_spec
-        )
 
 
 def _stop_sandbox(process) -> None:

@@ -770,3 +770,64 @@ def test_two_runs_at_once_in_one_process_both_finish(run_root):
     for result in results:
         assert_alive(result)
     assert_nothing_left(run_root)
+
+
+# --- the forked kernel's socket: what the kernel sends is untrusted ---------------------------
+
+# Writes into the kernel's own socket what the worker would take for the next cells' answers:
+# a reply "ok" and "idle" under every request id it can find (the current one, from the
+# kernel's frames) or guess.
+FORGE_ANSWERS = """\
+import json, os, socket, stat, sys
+
+def frame(msg_type, parent, content):
+    data = json.dumps({"msg_type": msg_type, "parent": parent, "content": content}).encode()
+    return len(data).to_bytes(4, "big") + data
+
+ids = {"", "0", "1"}
+frame_ = sys._getframe()
+while frame_ is not None:
+    request = frame_.f_locals.get("request")
+    if isinstance(request, dict) and "id" in request:
+        ids.add(request["id"])
+    frame_ = frame_.f_back
+forged = b"".join(
+    frame("execute_reply", i, {"status": "ok", "user_expressions": {}}) + frame("idle", i, {})
+    for i in sorted(ids)
+)
+for fd in map(int, os.listdir("/proc/self/fd")):
+    if stat.S_ISSOCK(os.fstat(fd).st_mode):
+        socket.socket(fileno=os.dup(fd)).sendall(forged)
+print("forged", len(ids))
+"""
+
+
+def test_answers_forged_into_the_kernels_socket_answer_for_no_later_cell(sandbox):
+    result = sandbox([FORGE_ANSWERS, "raise ValueError('the real answer')", ALIVE])
+
+    failing = result.cells[1]
+    assert failing.status == "error" and failing.ename == "ValueError", failing
+    assert_alive(result)
+
+
+def test_an_output_larger_than_a_message_may_be_is_dropped_and_the_run_goes_on(sandbox):
+    result = sandbox(["print('x' * 20_000_000)", ALIVE])
+
+    assert result.cells[0].status == "ok", result.cells[0]
+    assert "output" in result.limits_hit
+    assert "[output limit reached" in stderr_of(result.cells[0])
+    assert_alive(result)
+
+
+def test_a_kernel_that_writes_garbage_into_its_socket_ends_its_run_only(sandbox):
+    garbage = """\
+import os, socket, stat
+for fd in map(int, os.listdir("/proc/self/fd")):
+    if stat.S_ISSOCK(os.fstat(fd).st_mode):
+        socket.socket(fileno=os.dup(fd)).sendall(b"\\x00\\x00\\x00\\x05{not]")
+"""
+    broken = sandbox([garbage, ALIVE])
+    assert broken.kernel_died
+    assert broken.cells[1].status == "not_run"
+
+    assert_alive(sandbox([ALIVE]))

@@ -1,4 +1,4 @@
-"""The private parts of nbclient and jupyter_client that labs.executor extends are still there.
+"""The private parts of nbclient, jupyter_client and IPython that the executor extends are there.
 
 The executor overrides or reaches into a few of them (pyproject.toml pins the releases it was
 written against). An upgrade that renames or reshapes one would otherwise show as timeouts or
@@ -6,11 +6,12 @@ lost outputs deep in a grading run; here it fails by name.
 """
 
 import inspect
+import json
+import subprocess
 
 import jupyter_client
 import nbclient
 from jupyter_client import AsyncKernelClient, AsyncKernelManager
-from jupyter_client.provisioning import KernelProvisionerBase
 from nbclient import NotebookClient
 
 from labs import executor
@@ -44,12 +45,42 @@ def test_jupyter_client_channel_and_launch_hooks_are_there():
     assert "_iopub_channel" in inspect.getsource(type(client).iopub_channel.fget)
     # SandboxedKernelManager keeps the launched process after jupyter_client's launch.
     assert inspect.iscoroutinefunction(AsyncKernelManager._async_launch_kernel)
-    # The zygote's kernels start through the public provisioner interface: every abstract
-    # method is implemented.
-    assert not executor.ZygoteProvisioner.__abstractmethods__
-    assert KernelProvisionerBase.__abstractmethods__ <= set(vars(executor.ZygoteProvisioner))
 
 
 def test_the_pinned_releases_are_the_ones_installed():
     assert nbclient.__version__.startswith("0.11.")
     assert jupyter_client.__version__.startswith("8.10.")
+
+
+# What labs/zygote.py's kernel takes from IPython, in the kernel environment
+# (labs/kernel-requirements.txt), as ipykernel 7 does: its shell is made and run the same way.
+IPYTHON_HOOKS = """
+import inspect, json
+from IPython.core import displayhook, displaypub, interactiveshell
+shell = interactiveshell.InteractiveShell
+print(json.dumps({
+    "asyncio runner": interactiveshell._asyncio_runner is not None,
+    "shell": [hasattr(shell, name) for name in (
+        "run_cell", "run_cell_async", "should_run_async", "transform_cell", "user_expressions",
+        "_showtraceback", "enable_matplotlib")],
+    "run_cell_async": [p in inspect.signature(shell.run_cell_async).parameters
+                       for p in ("transformed_cell", "preprocessing_exc_tuple")],
+    "displayhook": [hasattr(displayhook.DisplayHook, name) for name in (
+        "start_displayhook", "write_output_prompt", "write_format_data",
+        "finish_displayhook", "prompt_count")],
+    "display_pub": [hasattr(displaypub.DisplayPublisher, name)
+                    for name in ("publish", "clear_output", "_validate_data")],
+}))
+"""
+
+
+def test_the_ipython_hooks_the_forked_kernel_uses_are_there():
+    found = json.loads(
+        subprocess.run(  # noqa: S603 - our own program
+            [executor.kernel_python(), "-c", IPYTHON_HOOKS],
+            capture_output=True, text=True, check=True, timeout=60,
+        ).stdout
+    )  # fmt: skip
+    assert found["asyncio runner"]
+    for part in ("shell", "run_cell_async", "displayhook", "display_pub"):
+        assert all(found[part]), (part, found[part])
