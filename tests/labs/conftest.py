@@ -1,3 +1,4 @@
+import contextlib
 import copy
 from functools import cache
 from pathlib import Path
@@ -5,11 +6,26 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from labs import executor
 from labs.format import load_lab
 from labs.services import lab_store, lab_validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REFERENCE_LAB = FIXTURES / "reference_lab"
+
+
+@contextlib.contextmanager
+def forked_from_a_zygote():
+    """As in a grading worker: every run inside forks its kernel from this process's zygote,
+    which is stopped afterwards."""
+    wanted = executor._zygote_wanted
+    executor.want_zygote()
+    try:
+        yield
+    finally:
+        executor._zygote_wanted = wanted
+        executor.stop_zygote()
+
 
 # Answers to the reference lab: all right, one part right, nothing done (the release stubs).
 CORRECT = {

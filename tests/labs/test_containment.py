@@ -32,6 +32,7 @@ from django.conf import settings as django_settings
 from labs import executor
 from labs.executor import ExecutionResult, Limits
 from tests.conftest import skip_or_fail
+from tests.labs.conftest import forked_from_a_zygote
 
 REPO = Path(__file__).resolve().parents[2]
 REFERENCE_NOTEBOOK = REPO / "tests/labs/fixtures/reference_lab/reference_stats.ipynb"
@@ -80,12 +81,9 @@ def _subreaper():
 def _forked_from_the_zygote(_run_root):
     """As in a grading worker: kernels are forked from this process's zygote (stopped before
     its run folder's root is removed)."""
-    wanted = executor._zygote_wanted
-    executor.want_zygote()
-    yield
-    assert executor._zygote is not None, "the runs were not forked from a zygote"
-    executor._zygote_wanted = wanted
-    executor.stop_zygote()
+    with forked_from_a_zygote():
+        yield
+        assert executor._zygote is not None, "the runs were not forked from a zygote"
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 from labs import executor
 from labs.models import Submission, SubmissionStatus
 from labs.services import submission_grade
-from tests.labs.conftest import CORRECT
+from tests.labs.conftest import CORRECT, forked_from_a_zygote
 
 
 @pytest.fixture
@@ -97,9 +97,7 @@ def test_the_reduced_mode_forks_from_a_zygote_too_and_runs_share_nothing(setting
     run_root = Path(tempfile.mkdtemp(prefix="cultivate-reduced-"))
     settings.LABS_SANDBOX = "auto"
     settings.LABS_RUN_DIR = str(run_root)
-    wanted = executor._zygote_wanted
-    executor.want_zygote()
-    try:
+    with forked_from_a_zygote():
         first = executor.execute([LEAVE], executor.Limits())
         zygote = executor._zygote
         folder, sleeper = first.cells[0].text.split()
@@ -113,9 +111,6 @@ def test_the_reduced_mode_forks_from_a_zygote_too_and_runs_share_nothing(setting
         assert executor._zygote is zygote
         assert second.cells[0].text == "False 2 False\n", second.cells[0]
         assert list(zygote.run_dir.iterdir()) == []
-    finally:
-        executor._zygote_wanted = wanted
-        executor.stop_zygote()
     assert list(run_root.iterdir()) == []
     run_root.rmdir()
 

@@ -26,6 +26,7 @@ from labs.format import load_lab
 from labs.judge import TAMPER_FLAG
 from labs.services import grading_run, lab_validate
 from tests.conftest import skip_or_fail
+from tests.labs.conftest import forked_from_a_zygote
 
 REFERENCE_LAB = Path(__file__).parent / "fixtures" / "reference_lab"
 POINTS = {"test_mean_of": 2.0, "test_scale": 1.0, "test_spread": 1.0}
@@ -50,12 +51,9 @@ PARTIAL = {**WRONG, "mean_of": CORRECT["mean_of"]}
 @pytest.fixture(scope="module", autouse=True)
 def _forked_from_the_zygote():
     """As in a grading worker: each run is a kernel forked from this process's zygote."""
-    wanted = executor._zygote_wanted
-    executor.want_zygote()
-    yield
-    assert executor._zygote is not None, "the runs were not forked from a zygote"
-    executor._zygote_wanted = wanted
-    executor.stop_zygote()
+    with forked_from_a_zygote():
+        yield
+        assert executor._zygote is not None, "the runs were not forked from a zygote"
 
 
 @pytest.fixture(scope="module")
