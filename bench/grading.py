@@ -93,6 +93,7 @@ from core.models import CareerStage, Person, Team  # noqa: E402
 from labs import judge  # noqa: E402
 from labs.format import learner_answers  # noqa: E402
 from labs.models import Lab, Submission  # noqa: E402
+from labs.uploads import multipart_body  # noqa: E402
 
 ROOT = common.ROOT
 WORK = ROOT / "var" / "bench" / "grading"
@@ -329,19 +330,8 @@ class Api:
         return json.loads(self.request(path, token))
 
     def upload(self, slug: str, token: str, notebook: bytes) -> dict:
-        boundary = uuid.uuid4().hex
-        body = b"\r\n".join(
-            [
-                f"--{boundary}".encode(),
-                b'Content-Disposition: form-data; name="notebook"; filename="answers.ipynb"',
-                b"Content-Type: application/x-ipynb+json",
-                b"",
-                notebook,
-                f"--{boundary}--".encode(),
-                b"",
-            ]
-        )
-        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        body, content_type = multipart_body(notebook)
+        headers = {"Content-Type": content_type}
         return json.loads(
             self.request(f"/api/labs/{slug}/submissions/", token, body=body, headers=headers)
         )

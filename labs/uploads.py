@@ -9,6 +9,7 @@ and answered with a plain sentence, never with the text of a Python exception.
 
 import json
 import logging
+import uuid
 
 import nbformat
 from django.conf import settings
@@ -21,6 +22,22 @@ logger = logging.getLogger(__name__)
 MAX_OUTPUTS = 2000
 RESAVE = "Open it in Jupyter and save it, or download the lab's notebook again."
 UNREADABLE = f"The notebook could not be read as a Jupyter notebook. {RESAVE}"
+
+
+def multipart_body(notebook: bytes) -> tuple[bytes, str]:
+    """A notebook as an API client uploads it (the multipart field `notebook`): the request's
+    body and its Content-Type. For clients written in Python: the benchmarks and the tests."""
+    boundary = uuid.uuid4().hex
+    body = b"\r\n".join([
+        f"--{boundary}".encode(),
+        b'Content-Disposition: form-data; name="notebook"; filename="answers.ipynb"',
+        b"Content-Type: application/x-ipynb+json",
+        b"",
+        notebook,
+        f"--{boundary}--".encode(),
+        b"",
+    ])  # fmt: skip
+    return body, f"multipart/form-data; boundary={boundary}"
 
 
 class UploadError(ValueError):

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from labs.uploads import multipart_body
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -201,17 +203,7 @@ def http_request(
     headers = {"Authorization": f"Token {token}"} if token else {}
     data = None
     if notebook is not None:
-        boundary = uuid.uuid4().hex
-        headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
-        data = b"\r\n".join([
-            f"--{boundary}".encode(),
-            b'Content-Disposition: form-data; name="notebook"; filename="answers.ipynb"',
-            b"Content-Type: application/x-ipynb+json",
-            b"",
-            notebook,
-            f"--{boundary}--".encode(),
-            b"",
-        ])  # fmt: skip
+        data, headers["Content-Type"] = multipart_body(notebook)
     request = urllib.request.Request(url, data=data, headers=headers)  # noqa: S310 - http only
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
