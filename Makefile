@@ -14,6 +14,8 @@ PORT ?= 8000
 # sandbox's unprivileged user: when make runs as root, it is built from the system's Python,
 # because a Python under /root cannot be read by that user.
 KERNEL_ENV := var/kernel-env
+AXE_VERSION := 4.14.1
+AXE := var/node/node_modules/axe-core/axe.min.js
 KERNEL_PYTHON ?= $(shell if [ "$$(id -u)" = 0 ] && [ -x /usr/bin/python3 ]; then echo /usr/bin/python3; else echo $(PYTHON); fi)
 
 .PHONY: run test install kernel-env lint check pytest clean
@@ -27,7 +29,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP) $(KERNEL_ENV)/.installed
+install: $(STAMP) $(KERNEL_ENV)/.installed $(AXE)
+
+# axe-core, from the npm registry, checks the pages' accessibility in the browser tests. Without
+# npm the install goes on and those checks are skipped (CI installs npm, and fails instead).
+$(AXE):
+	@if command -v npm >/dev/null; then \
+		npm install --silent --no-save --no-audit --no-fund --prefix var/node axe-core@$(AXE_VERSION); \
+	else \
+		echo "npm was not found: the browser tests' accessibility checks will be skipped"; \
+	fi
 
 $(KERNEL_ENV)/.installed: labs/kernel-requirements.txt
 	$(KERNEL_PYTHON) -m venv $(KERNEL_ENV)

@@ -102,3 +102,14 @@ class ReadOnlyTabularInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyModelAdmin(StrictModelAdmin):
+    """Rows that the product writes (or whose text belongs to the people who wrote it): staff
+    see them and may delete them where the admin allows, but neither add nor edit them here."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

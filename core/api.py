@@ -1,5 +1,8 @@
+import threading
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import permissions, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -58,3 +61,29 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         if person is None:
             return Response({"detail": "This account has no profile."}, status=404)
         return Response(self.get_serializer(person).data)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, generated once per process and kept.
+
+    drf-spectacular's generator keeps state in module-level objects (its warning and error
+    counters among them) and is not safe to run in two threads at once: several requests to a
+    freshly started server could answer 500. Here one thread generates while the others wait,
+    and every later request is served the same document (it is public: the same for every
+    caller, `SERVE_PUBLIC`)."""
+
+    _lock = threading.Lock()
+    _schemas: dict = {}
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        version = self.api_version or request.version
+        with self._lock:
+            if version not in self._schemas:
+                generator = self.generator_class(
+                    urlconf=self.urlconf, api_version=version, patterns=self.patterns
+                )
+                self._schemas[version] = generator.get_schema(
+                    request=request, public=self.serve_public
+                )
+        return Response(self._schemas[version])

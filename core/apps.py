@@ -13,7 +13,26 @@ class CoreConfig(AppConfig):
 
         dashboard.register_core_panels()
         skills.ready()
+        _register_personal_data()
         _ensure_embedded_folders()
+
+
+def _register_personal_data() -> None:
+    """core's parts of a person's data (core.privacy); the account's goes last, as its eraser
+    removes the names the others scrub from their texts."""
+    from core import privacy
+    from core.notifications import privacy as notifications_privacy
+    from core.skills import privacy as skills_privacy
+
+    privacy.register_personal_data(
+        "skills", skills_privacy.export_skills, skills_privacy.erase_skills
+    )
+    privacy.register_personal_data(
+        "notifications",
+        notifications_privacy.export_notifications,
+        notifications_privacy.erase_notifications,
+    )
+    privacy.register_personal_data("account", privacy.export_core, privacy.erase_core, order=1000)
 
 
 def _ensure_embedded_folders() -> None:

@@ -1,10 +1,14 @@
 """Sign-up policy and account creation for django-allauth."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import get_next_redirect_url
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
+from core.onboarding import is_onboarded
+from core.selectors import person_of
 from core.services import person_create
 
 
@@ -28,6 +32,31 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             person_create(user=user)
         return user
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Home, or for a newcomer who has not finished setting up, the onboarding pages."""
+        if not is_onboarded(person_of(request.user)):
+            return reverse("onboarding")
+        return super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        if not is_onboarded(person_of(request.user)):
+            return reverse("onboarding")
+        return super().get_signup_redirect_url(request)
+
+    def post_login(self, request, user, *, redirect_url=None, **kwargs):
+        # Whoever opens the site signed out is sent to sign in with next=/ (Django's
+        # LoginRequiredMiddleware); for a newcomer the start is onboarding, not home. A `next`
+        # to any other page (a link in an e-mail) is kept: home's notice brings them back.
+        if not is_onboarded(person_of(user)) and _goes_home(request, redirect_url):
+            redirect_url = reverse("onboarding")
+        return super().post_login(request, user, redirect_url=redirect_url, **kwargs)
+
+
+def _goes_home(request: HttpRequest, redirect_url) -> bool:
+    target = redirect_url() if callable(redirect_url) else redirect_url
+    target = target or get_next_redirect_url(request)
+    return not target or target == reverse("home")
 
 
 def _is_signup_request(request: HttpRequest | None) -> bool:

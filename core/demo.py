@@ -55,3 +55,21 @@ PEOPLE = [
 ADMIN = ("admin", "Ada", "Admin", "ml-platform", None, "staff", "Platform administrator", "UTC")
 
 EMAIL_DOMAIN = "example.com"
+
+
+def seed_onboarded(*, stdout=None) -> None:
+    """The seed placed every demo person (team, manager, stage): nobody has anything to set up.
+    Only people still marked as new are touched, so a second run changes nothing."""
+    from django.utils import timezone
+
+    from core.models import Person
+
+    usernames = [row[0] for row in PEOPLE] + [ADMIN[0]]
+    Person.objects.filter(user__username__in=usernames, onboarded_at__isnull=True).update(
+        onboarded_at=timezone.now()
+    )
+
+
+# core's own seeder, registered here rather than from an AppConfig: it belongs with the people
+# it marks, and `seed_demo` imports this module before it runs the seeders.
+register_seeder(seed_onboarded)

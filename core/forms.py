@@ -6,7 +6,8 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.safestring import SafeString, mark_safe
 
-from core.models import Person, Team
+from core.models import CareerStage, Person, Team
+from core.onboarding import STAGE_DESCRIPTIONS
 from core.selectors import team_choices
 
 
@@ -83,3 +84,70 @@ class SignInForm(LoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Email or username"
         self.fields["login"].widget.attrs["autocomplete"] = "username"
+
+
+# --- Onboarding (core/onboarding.py) ---------------------------------------------------------
+
+DONT_KNOW = "I don’t know yet"
+
+
+class OnboardingPlacementForm(forms.Form):
+    """Step 1: team, manager and career stage. Only the fields nobody has set are on the form
+    (`open_fields`): a crafted POST for any other field is ignored, and the service refuses it
+    anyway. Team and manager may be left at "I don't know yet"."""
+
+    team = TeamFilterField(
+        label="Your team",
+        error_messages={
+            "invalid_choice": (
+                "There is no such team. Choose one from the list, or “I don’t know yet”."
+            )
+        },
+    )
+    manager = forms.IntegerField(
+        label="Your manager",
+        required=False,
+        widget=LongSelect,
+        error_messages={"invalid": "Choose your manager from the list."},
+        help_text="The person you report to. They will see your skills and learning progress.",
+    )
+    career_stage = forms.ChoiceField(
+        label="Your career stage", choices=CareerStage.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, user, person: Person, open_fields, manager_groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.person = user, person
+        for name in list(self.fields):
+            if name not in open_fields:
+                del self.fields[name]
+        if "team" in self.fields:
+            self.fields["team"].choices = [("", DONT_KNOW), *team_choices()]
+        if "manager" in self.fields:
+            self.fields["manager"].widget.choices = [("", DONT_KNOW), *manager_groups]
+        if "career_stage" in self.fields:
+            self.fields["career_stage"].choices = [
+                (value, f"{label}: {STAGE_DESCRIPTIONS[value]}")
+                for value, label in CareerStage.choices
+            ]
+            self.fields["career_stage"].initial = person.career_stage
+
+    def clean_manager(self) -> Person | None:
+        pk = self.cleaned_data.get("manager")
+        if pk is None:
+            return None
+        if pk == self.person.pk:
+            raise forms.ValidationError("You cannot be your own manager.")
+        manager = (
+            Person.objects.in_directory(self.user).select_related("user").filter(pk=pk).first()
+        )
+        if manager is None:
+            raise forms.ValidationError(
+                "That person is not in the directory (they may have left). "
+                "Choose someone from the list."
+            )
+        return manager
+
+
+class ManagerSearchForm(forms.Form):
+    q = forms.CharField(label="Find your manager by name", required=False, max_length=100)

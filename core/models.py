@@ -81,6 +81,11 @@ class Person(models.Model):
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     joined_on = models.DateField(default=django_timezone.localdate)
     bio = models.TextField(blank=True, help_text="Markdown.")
+    onboarded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When they finished setting up after their first sign-in; empty until then.",
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -129,5 +134,8 @@ class WorkerHeartbeat(models.Model):
         return f"{self.hostname} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
 
 
-# The skill catalog and matrix live in their own sub-package but belong to the `core` app.
+# The skill catalog and matrix live in their own sub-package but belong to the `core` app, as
+# do the notifications and their preferences (core/notifications) and the audit log (core/audit).
+from core.audit.models import *  # noqa: E402, F403
+from core.notifications.models import *  # noqa: E402, F403
 from core.skills.models import *  # noqa: E402, F403

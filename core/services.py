@@ -6,6 +6,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -55,6 +56,76 @@ def person_update_profile(*, person: Person, title: str, timezone_name: str, bio
     person.bio = bio
     person.full_clean()
     person.save(update_fields=["title", "timezone", "bio"])
+    return person
+
+
+_PLACEMENT_WORDS = {"team": "team", "manager": "manager", "career_stage": "career stage"}
+
+
+@transaction.atomic
+def person_onboard(
+    *,
+    person: Person,
+    team: Team | None,
+    manager: Person | None,
+    career_stage: str | None,
+) -> Person:
+    """A newcomer's own answer to where they work (onboarding, step 1). They fill in only what
+    nobody has set (`core.onboarding.open_fields`): a value already set stays, and a different
+    one is refused. None leaves a field as it is ("I don't know yet": an admin sets it later).
+    Choosing a manager lets that manager see the newcomer's growth pages, which is the point."""
+    from core.onboarding import open_fields
+
+    unset = open_fields(person)
+    wanted = {
+        "team": None if team is None else team.pk,
+        "manager": None if manager is None else manager.pk,
+        "career_stage": career_stage,
+    }
+    current = {
+        "team": person.team_id,
+        "manager": person.manager_id,
+        "career_stage": person.career_stage,
+    }
+    changed = [name for name, value in wanted.items() if value not in (None, current[name])]
+    for name in changed:
+        if name not in unset:
+            word = _PLACEMENT_WORDS[name]
+            raise ValidationError(
+                {name: f"Your {word} is set by your admin; ask them to change it."}
+            )
+    if "manager" in changed:
+        _check_chosen_manager(person=person, manager=manager)
+        person.manager = manager
+    if "team" in changed:
+        person.team = team
+    if "career_stage" in changed:
+        person.career_stage = career_stage
+    person.full_clean()
+    if changed:
+        person.save(update_fields=changed)
+    return person
+
+
+def _check_chosen_manager(*, person: Person, manager: Person) -> None:
+    if manager.pk == person.pk:
+        raise ValidationError({"manager": "You cannot be your own manager."})
+    if not manager.user.is_active:
+        raise ValidationError(
+            {"manager": f"{manager.display_name} has left; choose someone who works here now."}
+        )
+    if person.pk and Person.objects.reports_of(person).filter(pk=manager.pk).exists():
+        raise ValidationError(
+            {"manager": f"{manager.display_name} reports to you, so they cannot be your manager."}
+        )
+
+
+def person_onboarding_finish(*, person: Person) -> Person:
+    """The newcomer is done setting up; the first time counts, finishing again changes nothing."""
+    if person.onboarded_at is None:
+        person.onboarded_at = timezone.now()
+        person.full_clean()
+        person.save(update_fields=["onboarded_at"])
     return person
 
 

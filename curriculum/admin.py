@@ -4,7 +4,7 @@ source. Enrolments may be added and removed by staff."""
 
 from django.contrib import admin
 
-from core.admin_base import ReadOnlyTabularInline, StrictModelAdmin
+from core.admin_base import ReadOnlyModelAdmin, ReadOnlyTabularInline, StrictModelAdmin
 from curriculum.models import Enrolment, Module, Path, Step
 
 
@@ -20,17 +20,13 @@ class ModuleInline(admin.TabularInline):
 
 
 @admin.register(Path)
-class PathAdmin(StrictModelAdmin):
+class PathAdmin(ReadOnlyModelAdmin):
+    """Read-only: edit the file under curriculum/paths/ and run load_curriculum."""
+
     list_display = ["title", "slug", "audience", "position", "source"]
     list_filter = ["audience"]
     fields = ["slug", "title", "audience", "position", "summary", "source"]
     inlines = [ModuleInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False  # edit the file under curriculum/paths/ and run load_curriculum
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class StepInline(ReadOnlyTabularInline):
@@ -40,17 +36,13 @@ class StepInline(ReadOnlyTabularInline):
 
 
 @admin.register(Module)
-class ModuleAdmin(StrictModelAdmin):
+class ModuleAdmin(ReadOnlyModelAdmin):
+    """Read-only: edit the file under curriculum/paths/ and run load_curriculum."""
+
     list_display = ["title", "path", "position"]
     list_filter = ["path"]
     fields = ["path", "position", "title", "reading", "skills"]
     inlines = [StepInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False  # edit the file under curriculum/paths/ and run load_curriculum
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Enrolment)

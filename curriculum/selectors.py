@@ -12,6 +12,7 @@ their active mentors, staff).
 """
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -374,3 +375,51 @@ def path_choices() -> list[tuple[str, str]]:
 def people_enrolled_in(people: QuerySet[Person], slug: str) -> QuerySet[Person]:
     """Those of `people` enrolled in the path `slug` (e.g. a gradebook filtered by path)."""
     return people.filter(path_enrolments__path__slug=slug)
+
+
+# --- Home panel (core.dashboard) ------------------------------------------------------------
+
+HOME_ROWS = 5
+
+
+def team_labs_panel_context(request) -> dict | None:
+    """A manager's team and the released labs: who passed how many (the rule of `lab_passes`),
+    the labs passed most, and who has passed none yet. None for someone without reports."""
+    people = list(team_of(user=request.user))
+    if not people:
+        return None
+    labs = list(
+        Lab.objects.filter(is_published=True, current_version__isnull=False)
+        .only("slug", "title")
+        .order_by("title")
+    )
+    passes = lab_passes(people_ids=[p.pk for p in people], lab_slugs=[lab.slug for lab in labs])
+    per_person = Counter(person_id for person_id, _ in passes)
+    per_lab = Counter(slug for _, slug in passes)
+    most_passed = sorted((lab for lab in labs if per_lab[lab.slug]), key=lambda x: -per_lab[x.slug])
+    none_yet = [p for p in people if not per_person[p.pk]]
+    possible = len(people) * len(labs)
+    return {
+        "people": len(people),
+        "labs": len(labs),
+        "passes": len(passes),
+        "possible": possible,
+        "percent": round(100 * len(passes) / possible) if possible else None,
+        "with_a_pass": len(people) - len(none_yet),
+        "most_passed": [(lab, per_lab[lab.slug]) for lab in most_passed[:3]],
+        "none_yet": none_yet[:HOME_ROWS],
+        "none_yet_count": len(none_yet),
+    }
+
+
+# --- Person page section (core.person_sections) ---------------------------------------------
+
+
+def person_paths_section(*, viewer: AbstractBaseUser, person: Person) -> dict:
+    """The learning paths the person is enrolled in, with their progress, as far as the viewer
+    may see their enrolments (`Enrolment.objects.visible_to`). A fixed number of queries, as
+    `progress_for`."""
+    enrolled = set(
+        Enrolment.objects.visible_to(viewer).filter(person=person).values_list("path_id", flat=True)
+    )
+    return {"paths": [p for p in enrolled_progress(person=person) if p.path.pk in enrolled]}

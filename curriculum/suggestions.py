@@ -1,8 +1,13 @@
 """Curriculum's suggestions for a skill gap in the growth plan: the released labs that train the
-skill (not yet passed) and the path modules that teach it. Registered from `ready()`."""
+skill (not yet passed) and the path modules that teach it; and for a newcomer, the learning paths
+of their career stage. Registered from `ready()`."""
 
+from django.urls import reverse
+
+from core.models import CareerStage
+from core.onboarding import PathSuggestion
 from core.skills.suggestions import Suggestion
-from curriculum.models import Module
+from curriculum.models import Audience, Enrolment, Module, Path
 from curriculum.selectors import lab_passes
 from labs.models import Lab
 
@@ -46,4 +51,28 @@ def _modules(skill) -> list[Suggestion]:
             source="curriculum",
         )
         for module in modules
+    ]
+
+
+def suggest_paths_for_stage(*, person) -> list[PathSuggestion]:
+    """Onboarding's "what to learn first" (core.onboarding): the paths for the person's career
+    stage (and the managers' paths if people report to them), each with one-click enrolment.
+    Three queries, however many paths."""
+    early = person.career_stage == CareerStage.EARLY_CAREER
+    audiences = {Audience.EARLY_CAREER if early else Audience.SENIOR}
+    if person.reports.exists():
+        audiences.add(Audience.MANAGER)
+    paths = list(Path.objects.filter(audience__in=audiences).order_by("position", "title"))
+    enrolled = set(
+        Enrolment.objects.filter(person=person, path__in=paths).values_list("path_id", flat=True)
+    )
+    return [
+        PathSuggestion(
+            title=path.title,
+            url=path.get_absolute_url(),
+            summary=path.summary,
+            enrol_url=reverse("curriculum:enrol", kwargs={"slug": path.slug}),
+            enrolled=path.pk in enrolled,
+        )
+        for path in paths
     ]

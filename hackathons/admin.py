@@ -4,7 +4,7 @@ read-only here (a vote or a score typed in by hand would skip the rules)."""
 
 from django.contrib import admin
 
-from core.admin_base import StrictModelAdmin
+from core.admin_base import ReadOnlyModelAdmin, StrictModelAdmin
 from hackathons.models import (
     Attachment,
     Award,
@@ -42,16 +42,8 @@ class EventAdmin(StrictModelAdmin):
     inlines = [CriterionInline, AwardInline]
 
 
-class ReadOnlyAdmin(StrictModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(DeadlineExtension)
-class DeadlineExtensionAdmin(ReadOnlyAdmin):
+class DeadlineExtensionAdmin(ReadOnlyModelAdmin):
     list_display = ["event", "previous_deadline", "new_deadline", "extended_by", "created_at"]
 
 
@@ -78,7 +70,7 @@ class IdeaAdmin(StrictModelAdmin):
 
 
 @admin.register(Vote)
-class VoteAdmin(ReadOnlyAdmin):
+class VoteAdmin(ReadOnlyModelAdmin):
     list_display = ["idea", "person", "created_at"]
 
 
@@ -109,12 +101,12 @@ class TeamAdmin(StrictModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ReadOnlyAdmin):
+class MembershipAdmin(ReadOnlyModelAdmin):
     list_display = ["person", "team", "event", "joined_at"]
 
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(ReadOnlyAdmin):
+class JoinRequestAdmin(ReadOnlyModelAdmin):
     list_display = ["team", "person", "kind", "status", "created_at"]
     list_filter = ["kind", "status"]
 
@@ -139,11 +131,11 @@ class SubmissionAdmin(StrictModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyAdmin):
+class AttachmentAdmin(ReadOnlyModelAdmin):
     list_display = ["name", "submission", "content_type", "size", "created_at"]
     exclude = ["notebook_html"]
 
 
 @admin.register(Score)
-class ScoreAdmin(ReadOnlyAdmin):
+class ScoreAdmin(ReadOnlyModelAdmin):
     list_display = ["submission", "judge", "criterion", "value", "updated_at"]

@@ -7,11 +7,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.parsers import NulRefusingJSONParser
 from core.shortcuts import api_person, as_api_error, call_service, validated
 from hackathons import selectors, services
 from hackathons.models import Criterion, Idea, Submission, Team
@@ -337,7 +338,7 @@ class SubmissionAttachmentView(APIView):
     """POST a file (multipart field `file`) to your team's submission. Its type and size are
     checked, and a notebook validated and rendered, before anything is stored."""
 
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, NulRefusingJSONParser]
 
     @extend_schema(
         request={"multipart/form-data": UPLOAD_SCHEMA}, responses={201: AttachmentSerializer}

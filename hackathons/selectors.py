@@ -455,18 +455,49 @@ def showcase(*, user: AbstractBaseUser, text: str = "", skill: str = "") -> Quer
 
 
 def hackathons_panel_context(request: HttpRequest) -> dict | None:
+    """An engineer's hackathon activity: the running and coming events with their team in
+    each, invitations waiting for them, and the ideas they proposed with their votes."""
     person = person_of(request.user)
     if person is None:
         return None
     grouped = events_by_phase(user=request.user)
-    running = grouped["running"] + grouped["upcoming"]
-    if not running and not grouped["past"]:
-        return None
-    teams = {e.pk: team_of(person=person, event=e) for e in running}
+    current = grouped["running"] + grouped["upcoming"]
+    teams = {
+        m.event_id: m.team
+        for m in Membership.objects.filter(
+            person=person, event__in=[e.pk for e in current]
+        ).select_related("team")
+    }
+    ideas = (
+        Idea.objects.live()
+        .filter(proposer=person)
+        .select_related("event")
+        .annotate(vote_count=Count("votes", distinct=True))
+        .order_by("-created_at", "-pk")
+    )
     return {
-        "events": [(e, teams[e.pk]) for e in running],
+        "events": [(e, teams.get(e.pk)) for e in current],
+        "past": len(grouped["past"]),
         "invitations": invitations_for(person=person).count(),
+        "ideas": list(ideas[:3]),
+        "idea_count": ideas.count(),
         "showcase_url": reverse("hackathons:showcase"),
+    }
+
+
+def hackathons_staff_panel_context(request: HttpRequest) -> dict | None:
+    """Staff: the idea backlog (ideas not tied to an event, the most voted first) and the
+    events, with their phase, teams and ideas."""
+    if not request.user.is_staff:
+        return None
+    backlog = idea_list_visible(user=request.user, backlog=True)
+    grouped = events_by_phase(user=request.user)
+    return {
+        "backlog": list(backlog[:3]),
+        "backlog_count": backlog.count(),
+        "events": grouped["running"] + grouped["upcoming"],
+        "past": grouped["past"][:2],
+        "past_count": len(grouped["past"]),
     }
 
 
@@ -483,3 +514,35 @@ def first_idea_proposed_at(people_ids: list[int]) -> dict:
         .annotate(first=Min("created_at"))
     )
     return {row["proposer_id"]: row["first"] for row in rows}
+
+
+# --- Person page section (core.person_sections) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonTeam:
+    team: Team
+    project: Submission | None  # None: no project yet, or a draft the viewer may not see
+
+
+def person_hackathons_section(*, viewer: AbstractBaseUser, person: Person) -> dict:
+    """The hackathon teams the person is in, the latest event first, each with its project
+    where the viewer may see it (`Submission.objects.visible_to`: a draft is for its team
+    only), and how many ideas they proposed. Three queries."""
+    teams = list(
+        Team.objects.visible_to(viewer)
+        .filter(memberships__person=person)
+        .select_related("event", "idea")
+        .order_by("-event__building_starts_at", "pk")
+    )
+    projects = {
+        project.team_id: project
+        for project in Submission.objects.visible_to(viewer)
+        .filter(team__in=[team.pk for team in teams])
+        .only("team_id", "title", "submitted_at")
+        .distinct()
+    }
+    return {
+        "teams": [PersonTeam(team, projects.get(team.pk)) for team in teams],
+        "ideas": Idea.objects.visible_to(viewer).filter(proposer=person).count(),
+    }

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.models import Person
+from core.notifications.models import NotificationKind
+from core.notifications.services import notification_create
 from core.services import enqueue_on_commit, mail_safely
 from core.skills.models import EvidenceKind, Skill
 from core.skills.services import evidence_record
@@ -791,12 +793,18 @@ def _mail(people: list[Person], subject: str, body: str) -> int:
 
 def invitation_notify(*, join_request: JoinRequest) -> int:
     team = join_request.team
-    return _mail(
-        [join_request.person],
-        f"{join_request.created_by.display_name} invites you to {team.name}",
-        f"You are invited to join {team.name} in {team.event.title}.\n\n"
-        f"{join_request.message}\n\nAnswer here: {_link(team.get_absolute_url())}\n",
+    message = f"{join_request.message}\n\n" if join_request.message.strip() else ""
+    told = notification_create(
+        recipient=join_request.person,
+        kind=NotificationKind.TEAM_INVITATION,
+        title=f"{join_request.created_by.display_name} invites you to {team.name}",
+        body=f"You are invited to join {team.name} in {team.event.title}.\n\n{message}"
+        "Answer on the team's page.",
+        link=team.get_absolute_url(),
+        dedupe_key=f"hackathons.join-request:{join_request.pk}",
+        actor=join_request.created_by,
     )
+    return int(told is not None)
 
 
 def join_request_notify(*, join_request: JoinRequest) -> int:
@@ -835,9 +843,15 @@ def judge_assigned_notify(*, event: Event, judge: Person) -> int:
 
 def results_notify(*, event: Event) -> int:
     people = Person.objects.filter(hackathon_memberships__event=event).select_related("user")
-    return _mail(
-        list(people.distinct()),
-        f"Results of {event.title}",
-        f"The results of {event.title} are published.\n\n"
-        f"{_link(reverse('hackathons:results', kwargs={'slug': event.slug}))}\n",
-    )
+    told = [
+        notification_create(
+            recipient=person,
+            kind=NotificationKind.RESULTS_PUBLISHED,
+            title=f"Results of {event.title}",
+            body=f"The results of {event.title} are published.",
+            link=reverse("hackathons:results", kwargs={"slug": event.slug}),
+            dedupe_key=f"hackathons.event:{event.pk}:results",
+        )
+        for person in people.distinct()
+    ]
+    return sum(1 for notification in told if notification)

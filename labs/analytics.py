@@ -350,15 +350,12 @@ def _compare_gradings(lab: Lab, titles: dict[str, str]) -> tuple[dict[str, Flaky
             telemetry = telemetry or {}
             if regrade is None:
                 _add_timing(timing, telemetry)
-            if status == SubmissionStatus.FAILED or telemetry.get("ended") == "not_started":
+            if not judges_tests(status, telemetry.get("ended")):
                 continue
             counted += 1
-            for result in results or []:
-                if isinstance(result.get("passed"), bool):
-                    outcomes.setdefault(result.get("id"), {}).setdefault(
-                        result["passed"], submission
-                    )
-                    titles.setdefault(result.get("id"), _title(result))
+            for grade_id, title, passed in tests_judged(results):
+                outcomes.setdefault(grade_id, {}).setdefault(passed, submission)
+                titles.setdefault(grade_id, title)
         if not digest or counted < 2:
             continue
         timing.groups_compared += 1
@@ -409,6 +406,20 @@ def _linked_submissions(limit_hits: list[tuple], flaky) -> dict[int, Submission]
 def _keep_earliest(times: dict, key, when: datetime) -> None:
     if key not in times or when < times[key]:
         times[key] = when
+
+
+def judges_tests(status: str, ended: str | None) -> bool:
+    """Whether a grading says anything about the lab's tests: it produced a grade (it did not
+    fail to grade, and the notebook started). Flaky tests and pass rates count only these."""
+    return status != SubmissionStatus.FAILED and ended != "not_started"
+
+
+def tests_judged(results: list[dict] | None):
+    """(test id, title, passed) for each test of a grading's results that code judged (answers
+    graded by hand have no pass or fail)."""
+    for result in results or []:
+        if isinstance(result.get("passed"), bool):
+            yield result.get("id"), _title(result), result["passed"]
 
 
 def _title(result: dict) -> str:

@@ -5,14 +5,25 @@ submission page polls, and the API: passed or not against the passing score of t
 graded it, the attempts used and left, and the words of the status banner.
 """
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
+from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from core.models import Person
 from core.selectors import person_of
-from labs.models import GradeAdjustment, Lab, Submission, SubmissionReview, SubmissionStatus
+from labs.models import (
+    GradeAdjustment,
+    GradingRun,
+    Lab,
+    LabProblemReport,
+    Submission,
+    SubmissionReview,
+    SubmissionStatus,
+)
 from labs.querysets import DEFAULT_PASSING_SCORE
 
 # What the submission page's banner says in each state, and its tone (an `alert--` style).
@@ -439,10 +450,250 @@ def flag_words(flags: list[str]) -> list[str]:
 
 
 def labs_panel_context(request) -> dict | None:
-    user = request.user
-    recent = submission_list(user=user)[:5]
-    labs = lab_list(user=user)
-    if not labs and not recent:
+    """An engineer's labs: how many of the released labs they passed, the ones in progress with
+    their state (being graded, waiting for a sign-off, not passed yet…), and labs to try."""
+    if person_of(request.user) is None:
         return None
-    waiting = [s for s in recent if s.status in (SubmissionStatus.QUEUED, SubmissionStatus.RUNNING)]
-    return {"labs": labs[:5], "recent": recent, "waiting": waiting}
+    progress = lab_progress(user=request.user)
+    in_progress = [p for p in progress if p.state not in ("passed", "not_tried")]
+    return {
+        "released": len(progress),
+        "passed": sum(1 for p in progress if p.state == "passed"),
+        "in_progress": in_progress[:HOME_ROWS],
+        "in_progress_count": len(in_progress),
+        "to_try": [p for p in progress if p.state == "not_tried"][:3],
+    }
+
+
+# --- Home panels (core.dashboard) -----------------------------------------------------------
+
+HOME_ROWS = 5  # what a home panel lists before it points to the full page
+ATTENTION_DAYS = 30  # the gradings "labs needing attention" looks at
+ATTENTION_FAILED_SHARE = 10.0  # percent of gradings that produced no grade
+ATTENTION_PASS_RATE = 20.0  # percent: a test almost nobody passes may be wrong
+ATTENTION_MIN_ATTEMPTS = 5  # gradings of a test before its pass rate says anything
+
+
+def signoff_panel_context(request) -> dict | None:
+    """The submissions waiting for the signed-in reviewer's sign-off, the longest waiting
+    first. None for someone who reviews nobody (no reports, no mentees, not staff)."""
+    person = person_of(request.user)
+    if person is None:
+        return None
+    waiting = review_queue(user=request.user)
+    count = waiting.count()
+    if not count and not (request.user.is_staff or _reviews_anyone(person)):
+        return None
+    return {"waiting": list(waiting[:HOME_ROWS]), "count": count}
+
+
+def _reviews_anyone(person: Person) -> bool:
+    from core.skills.access import assessed_by
+
+    others = assessed_by(person)
+    below = Q(pk__in=Person.objects.reports_of(person).values("pk"))
+    return Person.objects.filter(below | others if others is not None else below).exists()
+
+
+def grading_health_panel_context(request) -> dict | None:
+    """Staff: the grading queue now, the last 24 hours' gradings and failures, and when a
+    worker was last seen (a queue nobody consumes grows unnoticed otherwise)."""
+    if not request.user.is_staff:
+        return None
+    from django.conf import settings
+
+    from core.selectors import latest_worker_heartbeat
+    from labs.analytics import grading_health
+
+    health = grading_health()
+    heartbeat = latest_worker_heartbeat()
+    silent = (health.now - heartbeat.seen_at).total_seconds() if heartbeat else None
+    return {
+        "health": health,
+        "heartbeat": heartbeat,
+        "worker_ok": silent is not None and silent <= settings.HEALTH_WORKER_STALE_SECONDS,
+        "oldest_wait": (
+            timezone.now() - health.oldest_queued_at if health.oldest_queued_at else None
+        ),
+    }
+
+
+@dataclass
+class LabAttention:
+    """What may be wrong with a released lab, from its recent gradings and open reports."""
+
+    lab: Lab
+    gradings: int = 0
+    failed: int = 0  # gradings that produced no grade
+    flaky: set = field(default_factory=set)  # titles of tests that disagreed on identical code
+    hard: list = field(default_factory=list)  # (title, pass rate, attempts) of tests few pass
+    problems: int = 0  # open problem reports
+
+    @property
+    def failed_share(self) -> float | None:
+        return round(100 * self.failed / self.gradings, 1) if self.gradings else None
+
+    @property
+    def flaky_titles(self) -> list[str]:
+        return sorted(self.flaky)
+
+    @property
+    def needs_attention(self) -> bool:
+        failing = (self.failed_share or 0) >= ATTENTION_FAILED_SHARE
+        return failing or bool(self.flaky or self.hard or self.problems)
+
+
+def labs_attention_panel_context(request) -> dict | None:
+    """Staff: the released labs whose last `ATTENTION_DAYS` days of gradings show failed
+    gradings, flaky tests (labs.analytics' definition: one test passed and failed on identical
+    code graded against the same version) or tests almost nobody passes, or that have open
+    problem reports. Four queries whatever the number of gradings."""
+    if not request.user.is_staff:
+        return None
+    labs = {
+        lab.pk: LabAttention(lab)
+        for lab in Lab.objects.filter(is_published=True, current_version__isnull=False)
+        .only("slug", "title")
+        .order_by("title")
+    }
+    runs = GradingRun.objects.filter(
+        created_at__gte=timezone.now() - timedelta(days=ATTENTION_DAYS),
+        submission__lab__in=list(labs),
+    )
+    _count_failed_gradings(labs, runs)
+    _judge_tests(labs, runs)
+    problems = (
+        LabProblemReport.objects.filter(lab__in=list(labs), resolved_at__isnull=True)
+        .values("lab_id")
+        .annotate(n=Count("pk"))
+        .values_list("lab_id", "n")
+    )
+    for lab_id, n in problems:
+        labs[lab_id].problems = n
+    attention = [lab for lab in labs.values() if lab.needs_attention]
+    return {"labs": attention, "released": len(labs), "days": ATTENTION_DAYS}
+
+
+def _count_failed_gradings(labs: dict[int, LabAttention], runs: QuerySet) -> None:
+    from labs.analytics import FAILED_RUN
+
+    counts = (
+        runs.values("submission__lab_id")
+        .annotate(n=Count("pk"), failed=Count("pk", filter=FAILED_RUN))
+        .values_list("submission__lab_id", "n", "failed")
+    )
+    for lab_id, n, failed in counts:
+        labs[lab_id].gradings, labs[lab_id].failed = n, failed
+
+
+def _judge_tests(labs: dict[int, LabAttention], runs: QuerySet) -> None:
+    """Pass rates and flaky tests from the gradings that judge tests (labs.analytics' rule),
+    streamed one group of identical code and
+    version at a time."""
+    rows = (
+        runs.order_by("submission__lab_id", "submission__answers_digest", "version_id", "pk")
+        .values_list(
+            "submission__lab_id",
+            "submission__answers_digest",
+            "version_id",
+            "status",
+            "telemetry__ended",
+            "results",
+        )
+        .iterator(chunk_size=500)
+    )
+    from labs.analytics import judges_tests, tests_judged
+
+    titles: dict[str, str] = {}
+    tallies: dict[int, dict[str, list]] = {}  # lab → test id → [attempts, passed]
+    for (lab_id, digest, _), group in itertools.groupby(rows, key=lambda row: row[:3]):
+        seen: dict[str, set[bool]] = {}  # test id → its outcomes on this code
+        graded = 0
+        for *_, status, ended, results in group:
+            if not judges_tests(status, ended):
+                continue
+            graded += 1
+            for test, title, passed in tests_judged(results):
+                titles.setdefault(test, title)
+                tally = tallies.setdefault(lab_id, {}).setdefault(test, [0, 0])
+                tally[0] += 1
+                tally[1] += passed
+                seen.setdefault(test, set()).add(passed)
+        if digest and graded > 1:
+            labs[lab_id].flaky |= {titles[t] for t, outcomes in seen.items() if len(outcomes) > 1}
+    for lab_id, tests in tallies.items():
+        for test, (attempts, passed) in tests.items():
+            rate = round(100 * passed / attempts, 1)
+            if attempts >= ATTENTION_MIN_ATTEMPTS and rate < ATTENTION_PASS_RATE:
+                labs[lab_id].hard.append((titles[test], rate, attempts))
+
+
+# --- Person page section (core.person_sections) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonLab:
+    """One lab a person has submitted to, as their page shows it."""
+
+    lab: Lab
+    latest_pk: int
+    latest_status: str
+    attempts: int  # those that count: not failed to grade, not sent back
+    state: str  # a key of LAB_STATES
+    best_percent: float | None
+
+    @property
+    def state_label(self) -> str:
+        return LAB_STATES[self.state]
+
+    @property
+    def latest_status_label(self) -> str:
+        return SubmissionStatus(self.latest_status).label
+
+
+def person_labs_section(*, viewer, person: Person) -> dict:
+    """The labs the person has submitted to, with the submissions the viewer may see
+    (`Submission.objects.visible_to`): attempts, the latest status, the best score and whether
+    they passed, the most recently tried first. Two queries whatever the number of submissions
+    (three with the check for the gradebook link)."""
+    rows = (
+        Submission.objects.visible_to(viewer)
+        .filter(person=person)
+        .with_outcome()
+        .order_by("-created_at", "-pk")
+        .values_list("lab_id", "pk", "status", "score", "max_score", "pass_mark")
+    )
+    by_lab: dict[int, list] = {}  # the most recently tried first, each newest first
+    for lab_id, *row in rows:
+        by_lab.setdefault(lab_id, []).append(row)
+    labs = Lab.objects.filter(pk__in=by_lab).only("slug", "title").in_bulk()
+    found = [_person_lab(labs[lab_id], submissions) for lab_id, submissions in by_lab.items()]
+    return {
+        "labs": found,
+        "passed": sum(row.state == "passed" for row in found),
+        "gradebook": _opens_gradebook_of(viewer=viewer, person=person),
+    }
+
+
+def _person_lab(lab: Lab, submissions: list) -> PersonLab:
+    """From (pk, status, score, max score, pass mark) rows, the latest first."""
+    outcomes = [row[1:] for row in submissions]
+    scored = (SubmissionStatus.GRADED, SubmissionStatus.NEEDS_REVIEW)
+    percents = [percent_of(score, top) for status, score, top, _ in outcomes if status in scored]
+    return PersonLab(
+        lab=lab,
+        latest_pk=submissions[0][0],
+        latest_status=submissions[0][1],
+        attempts=sum(status not in NOT_COUNTING for status, *_ in outcomes),
+        state=lab_state(outcomes),
+        best_percent=max((p for p in percents if p is not None), default=None),
+    )
+
+
+def _opens_gradebook_of(*, viewer, person: Person) -> bool:
+    from labs.gradebook import gradebook_people  # it builds on this module
+
+    try:
+        return gradebook_people(user=viewer).filter(pk=person.pk).exists()
+    except Http404:
+        return False

@@ -13,8 +13,12 @@ from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit.models import AuditAction
+from core.audit.services import audit_record
 from core.models import Person
-from core.services import enqueue_on_commit, mail_safely
+from core.notifications.models import NotificationKind
+from core.notifications.services import notification_create
+from core.services import enqueue_on_commit
 from labs import executor, judge
 from labs.feedback import feedback_html, feedback_notebook
 from labs.format import build_release, load_lab, load_labs
@@ -542,6 +546,13 @@ def _sign_off(*, submission: Submission, by: Person, decision: str, comment: str
     submission.save(update_fields=["status"])
     if approved:
         count_final_grade(submission, submission.version.get_spec())
+    audit_record(
+        actor=by,
+        action=AuditAction.SIGN_OFF,
+        subject=submission.person,
+        obj=submission,
+        detail={"decision": decision},
+    )
     from labs.tasks import notify_review_decision
 
     enqueue_on_commit(notify_review_decision, review.pk)
@@ -619,6 +630,13 @@ def submission_adjust(
     submission.results = results
     submission.score = total_points(results)
     submission.save(update_fields=["results", "score"])
+    audit_record(
+        actor=by,
+        action=AuditAction.GRADE_OVERRIDE,
+        subject=submission.person,
+        obj=submission,
+        detail={"item": item, "old_points": old, "new_points": float(points)},
+    )
     if submission.status == SubmissionStatus.GRADED:
         if _passed(submission, spec):
             count_final_grade(submission, spec)
@@ -656,14 +674,10 @@ def submission_withdraw_evidence(*, submission: Submission) -> int:
     return removed
 
 
-def _submission_link(submission: Submission, name: str = "labs:submission") -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, kwargs={"pk": submission.pk})
-
-
 def graded_notify(*, submission_id: int) -> int:
     """After grading: the learner hears their result; a grade that waits for a sign-off is
     announced to the reviewers nearest the learner (their manager and their mentors, not the
-    whole line above). Returns how many e-mails were sent."""
+    whole line above). Returns how many people were told (a grading told once already: none)."""
     from core.skills.selectors import managers_of, reviewer_candidates
 
     submission = (
@@ -677,66 +691,76 @@ def graded_notify(*, submission_id: int) -> int:
     learner, lab = submission.person, submission.lab
     score = f"{submission.score:g} of {submission.max_score:g} points"
     waits = submission.status == SubmissionStatus.NEEDS_REVIEW
-    sent = mail_safely(
-        subject=f"Your attempt at “{lab.title}” is graded",
-        body=(
-            f"Your attempt {submission.attempt} at “{lab.title}” scored {score}."
-            + (" A reviewer signs it off before it counts." if waits else "")
-            + f"\n\nThe results, test by test: {_submission_link(submission)}\n"
-        ),
-        to=[learner.user.email] if learner.user.email else [],
-        what=f"the grade of submission {submission_id}",
-    )
-    if not waits:
-        return int(sent)
-    further_up = {m.pk for m in managers_of(learner)[1:]}
-    reviewers = [
-        r.user.email
-        for r in reviewer_candidates(person=learner)
-        if r.pk not in further_up and r.user.email
+    # A regrade grades the same submission again: each grading is told once.
+    grading = f"labs.submission:{submission.pk}:graded:{submission.times_graded}"
+    told = [
+        notification_create(
+            recipient=learner,
+            kind=NotificationKind.SUBMISSION_GRADED,
+            title=f"Your attempt at “{lab.title}” is graded",
+            body=(
+                f"Your attempt {submission.attempt} at “{lab.title}” scored {score}."
+                + (" A reviewer signs it off before it counts." if waits else "")
+                + " The results, test by test, are on its page."
+            ),
+            link=submission.get_absolute_url(),
+            dedupe_key=grading,
+        )
     ]
-    asked = mail_safely(
-        subject=f"{learner.display_name}'s grade in “{lab.title}” waits for your sign-off",
-        body=(
-            f"{learner.display_name} scored {score} in “{lab.title}”; the lab asks for a "
-            f"reviewer's sign-off before the grade counts.\n\n"
-            f"Review it: {_submission_link(submission, 'labs:submission-review')}\n"
-            f"Everything waiting for you: "
-            f"{settings.SITE_URL.rstrip('/')}{reverse('labs:review-queue')}\n"
-        ),
-        to=reviewers,
-        what=f"the sign-off request of submission {submission_id}",
-    )
-    return int(sent) + int(asked)
+    if waits:
+        further_up = {m.pk for m in managers_of(learner)[1:]}
+        told += [
+            notification_create(
+                recipient=reviewer,
+                kind=NotificationKind.SUBMISSION_WAITING_SIGNOFF,
+                title=f"{learner.display_name}'s grade in “{lab.title}” waits for your sign-off",
+                body=(
+                    f"{learner.display_name} scored {score} in “{lab.title}”; the lab asks for a "
+                    "reviewer's sign-off before the grade counts. Everything that waits for "
+                    "you is in your review queue."
+                ),
+                link=reverse("labs:submission-review", kwargs={"pk": submission.pk}),
+                dedupe_key=f"{grading}:sign-off",
+                actor=learner,
+            )
+            for reviewer in reviewer_candidates(person=learner)
+            if reviewer.pk not in further_up
+        ]
+    return sum(1 for notification in told if notification)
 
 
 def review_decision_notify(*, review_id: int) -> bool:
-    """E-mail the learner a reviewer's decision on their submission; False when none is sent."""
+    """Tell the learner a reviewer's decision on their submission; False when nobody is told."""
     review = (
-        SubmissionReview.objects.select_related("submission__lab", "submission__person__user")
+        SubmissionReview.objects.select_related(
+            "submission__lab", "submission__person__user", "reviewer__user"
+        )
         .filter(pk=review_id)
         .first()
     )
-    if review is None or not review.submission.person.user.email:
+    if review is None:
         return False
     submission = review.submission
-    link = _submission_link(submission)
     if review.decision == ReviewDecision.APPROVE:
-        subject = f"Your grade in “{submission.lab.title}” is signed off"
+        title = f"Your grade in “{submission.lab.title}” is signed off"
         body = "A reviewer signed off your grade: it is final now."
     else:
-        subject = f"Your attempt at “{submission.lab.title}” was sent back"
+        title = f"Your attempt at “{submission.lab.title}” was sent back"
         body = (
             "A reviewer sent your attempt back; it does not count as an attempt. "
             "Read why, then submit the lab again."
         )
     comment = f"\n\nTheir comment:\n{review.comment}" if review.comment else ""
-    return mail_safely(
-        subject=subject,
-        body=f"{body}{comment}\n\nYour submission: {link}\n",
-        to=[submission.person.user.email],
-        what=f"the decision of review {review_id}",
+    told = notification_create(
+        recipient=submission.person,
+        kind=NotificationKind.SUBMISSION_GRADED,
+        title=title,
+        body=f"{body}{comment}",
+        link=submission.get_absolute_url(),
+        dedupe_key=f"labs.review:{review.pk}",
+        actor=review.reviewer,
     )
+    return told is not None
 
 
 def submissions_sweep(*, older_than_seconds: int = 30) -> list[int]:

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.audit.models import AuditAction
+from core.audit.services import audit_record
 from core.notebooks import NOTEBOOK_CSP
 from core.selectors import person_is_manager, person_of
 from core.shortcuts import (
@@ -253,6 +255,13 @@ def lab_gradebook_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     filters = gradebook.GradebookFilterForm(request.GET or None).values()
     lines = gradebook.lab_gradebook_csv(user=request.user, lab=lab, filters=filters)
     gradebook.log_export(user=request.user, lab=lab, filters=filters)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=lab,
+        detail={"what": "gradebook", "filters": filters},
+        request=request,
+    )
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{lab.slug}-gradebook.csv"'
     return response

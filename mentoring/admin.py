@@ -4,7 +4,7 @@ exception to that."""
 
 from django.contrib import admin
 
-from core.admin_base import StrictModelAdmin
+from core.admin_base import ReadOnlyModelAdmin, StrictModelAdmin
 from mentoring.models import (
     ActionItem,
     Answer,
@@ -34,53 +34,40 @@ class MentorshipAdmin(StrictModelAdmin):
     filter_horizontal = ["goal_skills"]
 
 
-class ActionItemInline(admin.TabularInline):
-    model = ActionItem
-    fk_name = "session"
-    fields = ["text", "done_at"]
-    extra = 0
-
-
 @admin.register(Session)
-class SessionAdmin(StrictModelAdmin):
+class SessionAdmin(ReadOnlyModelAdmin):
+    """When a pair met, never what they wrote: the shared agenda and notes are for the mentor
+    and the mentee only, as on the pages and in the API."""
+
     list_display = ["__str__", "date"]
-    raw_id_fields = ["mentorship", "created_by"]
-    inlines = [ActionItemInline]
+    fields = ["mentorship", "date", "created_by", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(StrictModelAdmin):
-    list_display = ["text", "mentorship", "done_at"]
-    raw_id_fields = ["mentorship", "session", "done_in"]
+class ActionItemAdmin(ReadOnlyModelAdmin):
+    """Which action items are open, never what they say (the pair's, like the session)."""
+
+    list_display = ["pk", "mentorship", "session", "done_at"]
+    fields = ["mentorship", "session", "done_at", "done_in"]
+    readonly_fields = fields
 
 
 @admin.register(PrivateNote)
-class PrivateNoteAdmin(StrictModelAdmin):
+class PrivateNoteAdmin(ReadOnlyModelAdmin):
     """Which sessions have private notes, never what they say."""
 
     list_display = ["pk", "session", "updated_at"]
     fields = ["session", "updated_at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(FeedbackNote)
-class FeedbackNoteAdmin(StrictModelAdmin):
+class FeedbackNoteAdmin(ReadOnlyModelAdmin):
     list_display = ["pk", "author", "recipient", "category", "kind", "visibility", "created_at"]
     list_filter = ["category", "kind", "visibility"]
     fields = ["author", "recipient", "category", "kind", "visibility", "acknowledged_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(FeedbackRequest)
@@ -91,9 +78,10 @@ class FeedbackRequestAdmin(StrictModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(StrictModelAdmin):
+class QuestionAdmin(ReadOnlyModelAdmin):
     """Never shows, filters or searches by the author: the asker of an anonymous question is
-    hidden from staff as from everyone (and a named one is on the question's page)."""
+    hidden from staff as from everyone (and a named one is on the question's page). Only the
+    asker edits a question, on its page; staff may delete one."""
 
     list_display = ["title", "anonymous", "created_at", "reraised_at"]
     list_filter = ["anonymous"]
@@ -107,15 +95,11 @@ class QuestionAdmin(StrictModelAdmin):
         "created_at",
         "reraised_at",
     ]
-    readonly_fields = ["anonymous", "accepted_answer", "created_at", "reraised_at"]
-    filter_horizontal = ["skills"]
-
-    def has_add_permission(self, request) -> bool:
-        return False  # asked on the board, so that it has an author
+    readonly_fields = fields
 
 
 @admin.register(Answer)
-class AnswerAdmin(StrictModelAdmin):
+class AnswerAdmin(ReadOnlyModelAdmin):
     list_display = ["pk", "question", "author", "created_at"]
     raw_id_fields = ["question", "author"]
 

@@ -11,6 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.audit.models import AuditAction
+from core.audit.services import audit_read
 from core.selectors import person_of
 from core.shortcuts import api_person, call_service, validated
 from mentoring import selectors, services
@@ -30,6 +32,7 @@ from mentoring.serializers import (
     LearningWeekSerializer,
     MatchSerializer,
     MentorshipProposeSerializer,
+    MentorshipRequestSerializer,
     MentorshipSerializer,
     PrivateNoteSerializer,
     QuestionCreateSerializer,
@@ -114,7 +117,7 @@ class CadenceView(APIView):
 
 class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Mentorships you are part of, proposed, or manage the mentee of. POST proposes one
-    (managers of the mentee and staff)."""
+    (managers of the mentee and staff); POST `request/` asks a mentor for yourself."""
 
     serializer_class = MentorshipSerializer
 
@@ -140,6 +143,29 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return Response(MentorshipSerializer(mentorship).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        summary="Ask a mentor to mentor you",
+        description="You (the mentee) ask a mentor directly; asking counts as your acceptance, "
+        "so the mentorship starts once the mentor accepts. The mentor must be open to "
+        "mentoring with a place left and outside your reporting line; one request or "
+        f"mentorship per pair, and at most {services.MAX_OPEN_REQUESTS} requests waiting for "
+        "an answer. A rule broken answers 400 naming `mentor`.",
+        request=MentorshipRequestSerializer,
+        responses={201: MentorshipSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="request", url_name="request")
+    def ask(self, request: Request) -> Response:
+        data = validated(MentorshipRequestSerializer, request)
+        mentorship = call_service(
+            services.mentorship_request,
+            mentee=api_person(request),
+            mentor=data["mentor"],
+            goals=data["goals"],
+            goal_skills=list(data["goal_skills"]),
+            cadence=data["cadence"],
+        )
+        return Response(MentorshipSerializer(mentorship).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(request=RespondSerializer, responses=MentorshipSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request: Request, pk: int) -> Response:
@@ -150,6 +176,7 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             mentorship_id=mentorship.pk,
             person=api_person(request),
             accept=data["accept"],
+            reason=data["reason"],
         )
         return Response(MentorshipSerializer(mentorship).data)
 
@@ -222,6 +249,18 @@ class FeedbackNoteViewSet(
 
     def get_queryset(self):
         return selectors.feedback_list_visible(user=self.request.user)
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        note = self.get_object()
+        audit_read(
+            user=request.user,
+            action=AuditAction.FEEDBACK_READ,
+            subject=note.recipient,
+            obj=note,
+            owner_ids=(note.author_id,),
+            request=request,
+        )
+        return Response(self.get_serializer(note).data)
 
     @extend_schema(request=FeedbackNoteCreateSerializer, responses={201: FeedbackNoteSerializer})
     def create(self, request: Request) -> Response:

@@ -32,9 +32,22 @@ PAIRS = [
         ["Draft three evaluation criteria"],
     ),
     ("diego", "lea", "monthly", "Track data lineage for the search index.", 10, []),
+    (
+        "lars",
+        "amara",
+        "fortnightly",
+        "Ship a drift monitor whose alerts people trust.",
+        8,
+        ["Pick an alert threshold from a stable week"],
+    ),
 ]
 
-# author, recipient, category, kind, visibility, body
+# The next session each pair has on the calendar, in days from today (a pair without one shows
+# when its cadence asks for the next).
+PLANNED = {("priya", "omar"): 5, ("sofia", "ben"): 2, ("lars", "amara"): 6}
+
+# author, recipient, category, kind, visibility, body, days ago (the quarters' feedback trend
+# on a manager's home needs some history)
 NOTES = [
     (
         "tomas",
@@ -43,6 +56,7 @@ NOTES = [
         "praise",
         "with_managers",
         "Your **drift check** caught the broken join before it reached training. Great catch.",
+        0,
     ),
     (
         "priya",
@@ -51,6 +65,7 @@ NOTES = [
         "constructive",
         "private",
         "In design reviews, share the doc a day earlier so others can prepare.",
+        0,
     ),
     (
         "kenji",
@@ -59,6 +74,61 @@ NOTES = [
         "constructive",
         "managers_only",
         "Grace takes on too much at once; let's help her say no to side requests.",
+        0,
+    ),
+    (
+        "lars",
+        "amara",
+        "collaboration",
+        "praise",
+        "private",
+        "Your write-up of the retraining incident was the clearest thing I read this month.",
+        3,
+    ),
+    (
+        "tomas",
+        "amara",
+        "prioritisation",
+        "constructive",
+        "managers_only",
+        "Amara says yes to every review request; worth a word on protecting focus time.",
+        12,
+    ),
+    (
+        "ines",
+        "hana",
+        "coding",
+        "praise",
+        "with_managers",
+        "The privacy checks you added to the assistant's logs are exactly what we needed.",
+        75,
+    ),
+    (
+        "sofia",
+        "ben",
+        "collaboration",
+        "praise",
+        "with_managers",
+        "You explained the evaluation plan to the product team without a single slide. Well done.",
+        130,
+    ),
+    (
+        "noah",
+        "lea",
+        "coding",
+        "constructive",
+        "with_managers",
+        "Split the ranking change into smaller pull requests: reviews will come back faster.",
+        200,
+    ),
+    (
+        "kenji",
+        "yusuf",
+        "coding",
+        "praise",
+        "with_managers",
+        "The backfill script you wrote saved the team a week.",
+        290,
     ),
 ]
 
@@ -115,6 +185,7 @@ QUESTIONS = [
 
 # person, days ago, minutes, what, skill
 LEARNING = [
+    ("amara", 0, 25, "Notes on alert thresholds", "telemetry"),
     ("amara", 1, 45, "Data drift lab", "telemetry"),
     ("amara", 3, 30, "Read about PSI thresholds", "telemetry"),
     ("amara", 9, 60, "Evaluating classifiers lab", "evaluation"),
@@ -137,18 +208,8 @@ def seed_mentoring(*, stdout=None) -> None:
         )
     for mentor, mentee, cadence, goals, days_ago, items in PAIRS:
         _pair(people, mentor, mentee, cadence, goals, days_ago, items)
-    for author, recipient, category, kind, visibility, body in NOTES:
-        if not FeedbackNote.objects.filter(
-            author=people[author], recipient=people[recipient]
-        ).exists():
-            services.feedback_note_create(
-                author=people[author],
-                recipient=people[recipient],
-                category=category,
-                kind=kind,
-                visibility=visibility,
-                body=body,
-            )
+    for author, recipient, category, kind, visibility, body, days_ago in NOTES:
+        _note(people[author], people[recipient], category, kind, visibility, body, days_ago)
     skills = {skill.slug: skill for skill in Skill.objects.all()}
     for author, anonymous, title, body, tags, answers in QUESTIONS:
         _question(people, skills, author, anonymous, title, body, tags, answers)
@@ -170,6 +231,23 @@ def seed_mentoring(*, stdout=None) -> None:
         )
 
 
+def _note(author, recipient, category, kind, visibility, body, days_ago) -> None:
+    if FeedbackNote.objects.filter(author=author, recipient=recipient, body=body).exists():
+        return
+    note = services.feedback_note_create(
+        author=author,
+        recipient=recipient,
+        category=category,
+        kind=kind,
+        visibility=visibility,
+        body=body,
+    )
+    if days_ago:  # written earlier: the demo has a history (the service stamps "now")
+        FeedbackNote.objects.filter(pk=note.pk).update(
+            created_at=timezone.now() - datetime.timedelta(days=days_ago)
+        )
+
+
 def _question(people, skills, author, anonymous, title, body, tags, answers) -> None:
     if Question.objects.filter(author=people[author], title=title).exists():
         return
@@ -187,8 +265,11 @@ def _question(people, skills, author, anonymous, title, body, tags, answers) -> 
 
 
 def _pair(people, mentor, mentee, cadence, goals, days_ago, items) -> None:
+    planned = PLANNED.get((mentor, mentee))
     mentor, mentee = people[mentor], people[mentee]
-    if Mentorship.objects.filter(mentor=mentor, mentee=mentee).exists():
+    existing = Mentorship.objects.filter(mentor=mentor, mentee=mentee).first()
+    if existing is not None:
+        _plan(existing, mentor, planned)
         return
     mentorship = services.mentorship_propose(
         proposed_by=people["maya"], mentor=mentor, mentee=mentee, cadence=cadence, goals=goals
@@ -203,4 +284,20 @@ def _pair(people, mentor, mentee, cadence, goals, days_ago, items) -> None:
         agenda="- Where are you now?\n- What is blocking you?",
         notes="We agreed on the goals and the first steps.",
         action_items=items,
+    )
+    _plan(mentorship, mentor, planned)
+
+
+def _plan(mentorship, mentor, days_ahead: int | None) -> None:
+    """The next session on the calendar, unless one is there already (or the pair ended)."""
+    today = timezone.localdate()
+    if days_ahead is None or mentorship.status != Mentorship.Status.ACTIVE:
+        return
+    if mentorship.sessions.filter(date__gt=today).exists():
+        return
+    services.session_create(
+        mentorship=mentorship,
+        author=mentor,
+        date=today + datetime.timedelta(days=days_ahead),
+        agenda="- What did you try since last time?\n- What should we look at together?",
     )

@@ -38,6 +38,42 @@ class ProposeForm(forms.Form):
 
 class RespondForm(forms.Form):
     answer = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
+    reason = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="Why you decline",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown to the other person on this page, and to the mentee's managers.",
+    )
+
+
+class MentorshipRequestForm(forms.Form):
+    """A mentee asks one mentor ("Find a mentor"). `skills` are the ones offered to choose
+    from: the mentor's, on the page; any active skill when the form is posted."""
+
+    mentor = forms.ModelChoiceField(
+        queryset=Person.objects.filter(user__is_active=True), widget=forms.HiddenInput
+    )
+    goals = forms.CharField(
+        required=False,
+        label="Your message",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Markdown. What you would like to work on together: the mentor reads it "
+        "before answering.",
+    )
+    goal_skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.none(),
+        required=False,
+        label="Skills you want to grow",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cadence = forms.ChoiceField(
+        choices=Cadence.choices, initial=Cadence.FORTNIGHTLY, label="How often to meet"
+    )
+
+    def __init__(self, *args, skills=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal_skills"].queryset = Skill.objects.active() if skills is None else skills
 
 
 class EndForm(forms.Form):

@@ -184,7 +184,8 @@ class ActionItem(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return self.text
+        # Not the text: it is the pair's, and the admin shows an object's name to staff.
+        return f"Action item {self.pk} of {self.mentorship}"
 
     @property
     def done(self) -> bool:

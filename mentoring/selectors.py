@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,14 @@ from django.utils.http import urlencode
 from core.models import CareerStage, Person
 from core.selectors import person_of
 from core.skills.models import Skill
-from core.skills.selectors import EXPERT, latest_reviewer_levels, managers_of, person_matrix
+from core.skills.selectors import (
+    EXPERT,
+    heatmap_for,
+    latest_reviewer_levels,
+    managers_of,
+    person_matrix,
+    team_levels_over_time,
+)
 from mentoring import matching
 from mentoring.models import (
     ActionItem,
@@ -106,6 +113,55 @@ def carried_over_action_items(*, session: Session) -> QuerySet[ActionItem]:
 
 def private_note_of(*, user: AbstractBaseUser, session: Session) -> PrivateNote | None:
     return PrivateNote.objects.visible_to(user).filter(session=session).first()
+
+
+# Mentorship requests: a mentee asking a mentor directly (services.mentorship_request).
+
+RECENT_DECLINED = 5
+
+
+def open_request_count(*, mentee: Person) -> int:
+    """The mentee's own requests still waiting for the mentor's answer."""
+    return Mentorship.objects.filter(
+        mentee=mentee, proposed_by=mentee, status=Mentorship.Status.PROPOSED
+    ).count()
+
+
+def open_mentorships_as_mentee(*, mentee: Person) -> QuerySet[Mentorship]:
+    """The mentee's proposed and active mentorships, however they were proposed."""
+    return (
+        Mentorship.objects.open()
+        .filter(mentee=mentee)
+        .select_related("mentor__user", "proposed_by__user")
+        .order_by("status", "-created_at", "-pk")
+    )
+
+
+def declined_requests_of(*, mentee: Person) -> QuerySet[Mentorship]:
+    """The mentee's own latest requests that a mentor declined, with the reason they gave."""
+    return (
+        Mentorship.objects.filter(
+            mentee=mentee, proposed_by=mentee, status=Mentorship.Status.DECLINED
+        )
+        .select_related("mentor__user")
+        .order_by("-created_at", "-pk")[:RECENT_DECLINED]
+    )
+
+
+def team_mentorship_requests(*, user: AbstractBaseUser) -> QuerySet[Mentorship]:
+    """Proposed mentorships of the people who report to `user` (transitively), whoever asked:
+    what a manager may want to follow or stop."""
+    person = person_of(user)
+    if person is None:
+        return Mentorship.objects.none()
+    return (
+        mentorship_list_visible(user=user)
+        .filter(
+            status=Mentorship.Status.PROPOSED,
+            mentee__in=Person.objects.reports_of(person).values("pk"),
+        )
+        .order_by("-created_at", "-pk")
+    )
 
 
 # --- Feedback -------------------------------------------------------------------------------
@@ -240,22 +296,67 @@ def _directory_url(person: Person) -> str:
     return f"{reverse('people-directory')}?{urlencode(query)}"
 
 
+FIND_SUGGESTIONS = 10  # what "Find a mentor" lists, best first
+
+
+@dataclass
+class MentorSuggestion:
+    """One suggestion on "Find a mentor": the match (its reasons in words), the mentor, and the
+    skills they offer now (level 3 or more)."""
+
+    match: matching.Match
+    mentor: Person
+    skills: list[Skill]
+
+    @property
+    def covered_skills(self) -> list[Skill]:
+        return [skill for skill in self.skills if skill.pk in self.match.covered]
+
+
+def mentor_suggestions_for(
+    *, mentee: Person, when: datetime.datetime | None = None
+) -> list[MentorSuggestion]:
+    """The mentee's own best suggestions, from the same matching as the managers' match page:
+    nobody from their reporting line, nobody they already have an open pair with."""
+    found = match_suggestions(mentee=mentee, when=when)[:FIND_SUGGESTIONS]
+    mentors = Person.objects.select_related("user", "team").in_bulk([m.mentor.pk for m in found])
+    skill_ids = {skill for m in found for skill in m.mentor.levels}
+    skills = list(Skill.objects.filter(pk__in=skill_ids).order_by("position", "name"))
+    return [
+        MentorSuggestion(
+            match=m,
+            mentor=mentors[m.mentor.pk],
+            skills=[skill for skill in skills if skill.pk in m.mentor.levels],
+        )
+        for m in found
+        if m.mentor.pk in mentors
+    ]
+
+
 # --- Dashboard ------------------------------------------------------------------------------
 
 
 def mentoring_panel_context(request: HttpRequest) -> dict | None:
+    """An engineer's mentors with the next session (see the home panels at the end of this
+    module), their proposed mentees (active ones are in the mentor's own panel), and the
+    proposals waiting for their answer."""
     person = person_of(request.user)
     if person is None:
         return None
-    mentorships = mentorships_of(person=person).filter(
-        status__in=[Mentorship.Status.PROPOSED, Mentorship.Status.ACTIVE]
+    glances = mentorship_glances(
+        mentorships=mentorships_of(person=person).open(),
+        person=person,
+        today=timezone.localdate(),
     )
-    unread = (
-        feedback_list_visible(user=request.user)
-        .filter(recipient=person, acknowledged_at__isnull=True)
-        .count()
-    )
-    return {"person": person, "mentorships": mentorships[:5], "unacknowledged": unread}
+    mentees = [g for g in glances if g.role == "mentor"]
+    active = [g for g in mentees if g.mentorship.status == Mentorship.Status.ACTIVE]
+    return {
+        "person": person,
+        "mentors": [g for g in glances if g.role == "mentee"],
+        "proposed_mentees": [g for g in mentees if g not in active],
+        "active_mentees": len(active),
+        "to_answer": [g for g in glances if g.waits_for_answer],
+    }
 
 
 # --- Cadence --------------------------------------------------------------------------------
@@ -283,7 +384,8 @@ def overdue_mentorships(*, now: datetime.datetime, mentees=None) -> list[tuple[M
     mentorships = (
         Mentorship.objects.active()
         .select_related("mentor__user", "mentee__user")
-        .annotate(last_session=Max("sessions__date"))
+        # A session dated later than today is planned, not held.
+        .annotate(last_session=Max("sessions__date", filter=Q(sessions__date__lte=now.date())))
     )
     if mentees is not None:
         mentorships = mentorships.filter(mentee__in=mentees)
@@ -310,7 +412,8 @@ def cadence_for(*, people, now: datetime.datetime) -> list[CadenceRow]:
         .values_list("recipient_id", "last")
     )
     sessions = Session.objects.filter(
-        Q(mentorship__mentee_id__in=ids) | Q(mentorship__mentor_id__in=ids)
+        Q(mentorship__mentee_id__in=ids) | Q(mentorship__mentor_id__in=ids),
+        date__lte=now.date(),  # a later one is planned, not held
     ).values_list("mentorship__mentee_id", "mentorship__mentor_id", "date")
     last_session: dict[int, datetime.date] = {}
     for mentee_id, mentor_id, date in sessions:
@@ -509,3 +612,360 @@ def first_mentor_conversation_on(people_ids: list[int]) -> dict[int, datetime.da
         .annotate(first=Min("date"))
     )
     return {row["mentorship__mentee_id"]: row["first"] for row in rows}
+
+
+# --- Home panels (core.dashboard) -----------------------------------------------------------
+
+HOME_ROWS = 5  # what a home panel lists before it points to the full page
+TREND_QUARTERS = 4
+
+
+@dataclass
+class MentorshipGlance:
+    """An open mentorship seen by one of its two people: the other one, the last session, the
+    next (one on the calendar, or when the cadence asks for one), the open action items."""
+
+    mentorship: Mentorship
+    role: str  # the viewer's side: "mentor" or "mentee"
+    other: Person
+    last_session: datetime.date | None
+    planned_session: datetime.date | None
+    open_items: int
+    today: datetime.date
+    gaps: list = field(default_factory=list)  # the mentee's biggest gaps, for their mentor
+
+    @property
+    def next_session(self) -> datetime.date | None:
+        """The planned session, else the day the cadence asks for the next one (None before
+        the mentorship starts)."""
+        if self.planned_session is not None:
+            return self.planned_session
+        if self.mentorship.status != Mentorship.Status.ACTIVE:
+            return None
+        since = self.last_session or self.mentorship.start_date or self.today
+        return since + datetime.timedelta(days=self.mentorship.cadence_days)
+
+    @property
+    def overdue(self) -> bool:
+        return self.planned_session is None and (self.next_session or self.today) < self.today
+
+    @property
+    def waits_for_answer(self) -> bool:
+        """A proposal the viewer has not accepted yet."""
+        if self.mentorship.status != Mentorship.Status.PROPOSED:
+            return False
+        accepted = getattr(self.mentorship, f"{self.role}_accepted_at")
+        return accepted is None
+
+
+def mentorship_glances(
+    *, mentorships: QuerySet[Mentorship], person: Person, today: datetime.date
+) -> list[MentorshipGlance]:
+    """`mentorships` of `person` with their session dates and open action items: one query."""
+    rows = mentorships.select_related("mentor__user", "mentee__user").annotate(
+        last_session=Max("sessions__date", filter=Q(sessions__date__lte=today)),
+        planned_session=Min("sessions__date", filter=Q(sessions__date__gt=today)),
+        open_items=Count(
+            "action_items", filter=Q(action_items__done_at__isnull=True), distinct=True
+        ),
+    )
+    return [
+        MentorshipGlance(
+            mentorship=m,
+            role="mentor" if m.mentor_id == person.pk else "mentee",
+            other=m.mentee if m.mentor_id == person.pk else m.mentor,
+            last_session=m.last_session,
+            planned_session=m.planned_session,
+            open_items=m.open_items,
+            today=today,
+        )
+        for m in rows
+    ]
+
+
+def mentees_panel_context(request: HttpRequest) -> dict | None:
+    """A mentor's active mentees: each one's biggest gaps, last and next session and open
+    action items. None for someone who mentors nobody."""
+    person = person_of(request.user)
+    if person is None:
+        return None
+    glances = mentorship_glances(
+        mentorships=Mentorship.objects.active().filter(mentor=person),
+        person=person,
+        today=timezone.localdate(),
+    )
+    if not glances:
+        return None
+    heat = heatmap_for(people=[g.other for g in glances])
+    gaps = {
+        row.person.pk: sorted((c for c in row.cells if (c.gap or 0) > 0), key=lambda c: -c.gap)
+        for row in heat.rows
+    }
+    for glance in glances:
+        glance.gaps = gaps[glance.other.pk][:3]
+    return {"mentees": glances, "open_items": sum(g.open_items for g in glances)}
+
+
+def feedback_panel_context(request: HttpRequest) -> dict | None:
+    """The latest feedback notes the person received and may read (never a note for their
+    managers only), the unread ones marked, and the requests for feedback addressed to them."""
+    person = person_of(request.user)
+    if person is None:
+        return None
+    received = feedback_list_visible(user=request.user).filter(recipient=person)
+    recent = list(received[:HOME_ROWS])
+    return {
+        "recent": recent,
+        "total": received.count(),
+        "unread": received.filter(acknowledged_at__isnull=True).count(),
+        "requests": FeedbackRequest.objects.filter(
+            asked=person, status=FeedbackRequest.Status.OPEN
+        ).count(),
+    }
+
+
+def learning_panel_context(request: HttpRequest) -> dict | None:
+    """This week's learning time against the goal, and the three weeks before it."""
+    person = person_of(request.user)
+    if person is None:
+        return None
+    weeks = learning_weeks(person=person, today=timezone.localdate(), weeks=TEAM_LEARNING_WEEKS)
+    return {
+        "this_week": weeks[0],
+        "left": max(weeks[0].goal - weeks[0].minutes, 0),
+        "earlier": weeks[1:],
+    }
+
+
+def _open_questions(*, user: AbstractBaseUser, person: Person, skill_ids) -> QuerySet[Question]:
+    """Open questions (no accepted answer) tagged with any of the skills, not asked by
+    `person`, the least answered first."""
+    tagged = Question.objects.filter(skills__in=list(skill_ids)).values("pk")
+    return (
+        question_list_visible(user=user)
+        .filter(pk__in=tagged, accepted_answer__isnull=True)
+        .exclude(author=person)
+        .select_related("author__user")
+        .order_by("answer_count", "-created_at", "-pk")
+    )
+
+
+def questions_panel_context(request: HttpRequest) -> dict | None:
+    """Open questions in the skills the person is building (current level 1 or 2: experts see
+    theirs under "Questions you could answer"), and their own questions still open."""
+    person = person_of(request.user)
+    if person is None:
+        return None
+    levels = latest_reviewer_levels(people_ids=[person.pk])
+    building = [skill for (_, skill), level in levels.items() if 1 <= level < EXPERT]
+    questions = _open_questions(user=request.user, person=person, skill_ids=building)
+    mine = (
+        question_list_visible(user=request.user)
+        .filter(author=person, accepted_answer__isnull=True)
+        .select_related("author__user")
+    )
+    shown = list(questions[:HOME_ROWS])
+    return {
+        "questions": shown,
+        "count": questions.count(),
+        "mine": list(mine[:HOME_ROWS]),
+    }
+
+
+def answerable_questions_panel_context(request: HttpRequest) -> dict | None:
+    """Open questions in the skills the person is an expert in (level 3 or more): the people
+    the board e-mails about them. None for someone expert in nothing."""
+    person = person_of(request.user)
+    if person is None:
+        return None
+    levels = latest_reviewer_levels(people_ids=[person.pk])
+    strong = [skill for (_, skill), level in levels.items() if level >= EXPERT]
+    if not strong:
+        return None
+    questions = _open_questions(user=request.user, person=person, skill_ids=strong)
+    shown = list(questions[:HOME_ROWS])
+    return {
+        "questions": shown,
+        "count": questions.count(),
+        "unanswered": questions.filter(answer_count=0).count(),
+        "skills": list(Skill.objects.filter(pk__in=strong).order_by("position", "name")),
+    }
+
+
+def team_care_panel_context(request: HttpRequest) -> dict | None:
+    """A manager's team: who has had no feedback or no mentoring session recently
+    (MENTORING_FEEDBACK_WARNING_DAYS), and the early-career engineers without a mentor."""
+    team = list(learning_team_of(user=request.user).select_related("team"))
+    if not team:
+        return None
+    days = settings.MENTORING_FEEDBACK_WARNING_DAYS
+    rows = cadence_for(people=team, now=timezone.now())
+    mentored = set(
+        Mentorship.objects.open()
+        .filter(mentee__in=[p.pk for p in team])
+        .values_list("mentee_id", flat=True)
+    )
+    no_feedback = [r for r in rows if r.days_since_feedback is None or r.days_since_feedback > days]
+    no_session = [r for r in rows if r.days_since_session is None or r.days_since_session > days]
+    no_mentor = [
+        p for p in team if p.career_stage == CareerStage.EARLY_CAREER and p.pk not in mentored
+    ]
+    return {
+        "people": len(team),
+        "days": days,
+        "no_feedback": no_feedback[:HOME_ROWS],
+        "no_feedback_count": len(no_feedback),
+        "no_session": no_session[:HOME_ROWS],
+        "no_session_count": len(no_session),
+        "no_mentor": no_mentor[:HOME_ROWS],
+        "no_mentor_count": len(no_mentor),
+        "early_career": sum(1 for p in team if p.career_stage == CareerStage.EARLY_CAREER),
+    }
+
+
+def team_learning_panel_context(request: HttpRequest) -> dict | None:
+    """A manager's team's learning time this week against the goal, and over four weeks."""
+    team = list(learning_team_of(user=request.user))
+    if not team:
+        return None
+    rows = team_learning(people=team, today=timezone.localdate(), weeks=TEAM_LEARNING_WEEKS)
+    goal = settings.MENTORING_LEARNING_GOAL_MINUTES
+    this_week = sorted(((p, weeks[0]) for p, weeks in rows), key=lambda r: r[1].minutes)
+    minutes = sum(week.minutes for _, weeks in rows for week in weeks)
+    return {
+        "people": len(team),
+        "goal": goal,
+        "week": rows[0][1][0],  # its dates
+        "met": sum(1 for _, week in this_week if week.met),
+        "minutes": sum(week.minutes for _, week in this_week),
+        "team_goal": goal * len(team),
+        "weekly_average": round(minutes / (len(team) * TEAM_LEARNING_WEEKS)),
+        "weeks": TEAM_LEARNING_WEEKS,
+        "least": [(p, week) for p, week in this_week if not week.met][:HOME_ROWS],
+    }
+
+
+@dataclass
+class Quarter:
+    start: datetime.date
+    end: datetime.date  # the last day
+
+    @property
+    def short_label(self) -> str:
+        return f"Q{(self.start.month - 1) // 3 + 1}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.short_label} {self.start.year}"
+
+
+def last_quarters(*, today: datetime.date, count: int = TREND_QUARTERS) -> list[Quarter]:
+    """The calendar quarters up to and including today's, oldest first."""
+    year, index = today.year, (today.month - 1) // 3
+    quarters = []
+    for _ in range(count):
+        start = datetime.date(year, 3 * index + 1, 1)
+        following = datetime.date(year + (index == 3), 3 * ((index + 1) % 4) + 1, 1)
+        quarters.append(Quarter(start, following - datetime.timedelta(days=1)))
+        year, index = (year - 1, 3) if index == 0 else (year, index - 1)
+    return quarters[::-1]
+
+
+@dataclass
+class TrendRow:
+    quarter: Quarter
+    average_level: float | None  # the team's mean reviewer level at the quarter's end (or now)
+    below_target: int  # (person, skill) pairs below target then
+    feedback_notes: int  # notes the team received in the quarter, whatever their visibility
+    people_with_feedback: int
+
+
+def team_trends_panel_context(request: HttpRequest) -> dict | None:
+    """A manager's team over the last quarters: skill levels (from the assessment history) and
+    feedback cadence (how many notes, to how many people; never what they say)."""
+    team = list(learning_team_of(user=request.user))
+    if not team:
+        return None
+    now = timezone.now()
+    quarters = last_quarters(today=timezone.localdate(now))
+    ends = [
+        min(now, timezone.make_aware(datetime.datetime.combine(q.end, datetime.time.max)))
+        for q in quarters
+    ]
+    levels = team_levels_over_time(people=team, moments=ends)
+    notes = FeedbackNote.objects.filter(
+        recipient__in=[p.pk for p in team], created_at__date__gte=quarters[0].start
+    ).values_list("created_at", "recipient_id")
+    per_quarter: dict[int, list[int]] = {i: [] for i in range(len(quarters))}
+    for created_at, recipient_id in notes:
+        day = timezone.localdate(created_at)
+        for i, quarter in enumerate(quarters):
+            if quarter.start <= day <= quarter.end:
+                per_quarter[i].append(recipient_id)
+    rows = [
+        TrendRow(
+            quarter=quarter,
+            average_level=at.average,
+            below_target=at.below_target,
+            feedback_notes=len(per_quarter[i]),
+            people_with_feedback=len(set(per_quarter[i])),
+        )
+        for i, (quarter, at) in enumerate(zip(quarters, levels, strict=True))
+    ]
+    return {
+        "people": len(team),
+        "rows": rows,
+        "most_notes": max((row.feedback_notes for row in rows), default=0) or 1,
+    }
+
+
+# --- Person page sections (core.person_sections) --------------------------------------------
+
+PERSON_PAGE_NOTES = 5
+
+
+def person_mentoring_section(*, viewer: AbstractBaseUser, person: Person) -> dict:
+    """The person's mentors and mentees (proposed or active mentorships the viewer may see),
+    each with the last and the next session: one query."""
+    mentorships = (
+        Mentorship.objects.visible_to(viewer).filter(Q(mentor=person) | Q(mentee=person)).open()
+    )
+    glances = mentorship_glances(mentorships=mentorships, person=person, today=timezone.localdate())
+    return {
+        "mentors": [g for g in glances if g.role == "mentee"],
+        "mentees": [g for g in glances if g.role == "mentor"],
+    }
+
+
+def person_feedback_section(*, viewer: AbstractBaseUser, person: Person) -> dict:
+    """The latest feedback notes the person received that the viewer may read
+    (`FeedbackNote.objects.visible_to`): never more, whoever the viewer is. Two queries."""
+    notes = feedback_list_visible(user=viewer).filter(recipient=person)
+    return {"notes": list(notes[:PERSON_PAGE_NOTES]), "count": notes.count()}
+
+
+def person_learning_section(*, viewer: AbstractBaseUser, person: Person) -> dict | None:
+    """The person's learning time this week and this quarter against the goal. Learning time
+    is for the person and their managers (`LearningEntry.objects.visible_to`): None for anyone
+    else, mentors and staff included. Three queries."""
+    own = person.user_id == viewer.pk
+    if not own and not learning_team_of(user=viewer).filter(pk=person.pk).exists():
+        return None
+    today = timezone.localdate()
+    quarter = last_quarters(today=today, count=1)[0]
+    weeks = (week_start(today) - week_start(quarter.start)).days // 7 + 1
+    minutes = (
+        LearningEntry.objects.visible_to(viewer)
+        .filter(person=person, date__gte=quarter.start, date__lte=today)
+        .aggregate(total=Sum("minutes"))["total"]
+    )
+    goal = settings.MENTORING_LEARNING_GOAL_MINUTES * weeks
+    return {
+        "week": learning_weeks(person=person, today=today, weeks=1)[0],
+        "quarter": quarter,
+        "quarter_weeks": weeks,
+        "quarter_minutes": minutes or 0,
+        "quarter_goal": goal,
+        "quarter_percent": round(100 * (minutes or 0) / goal) if goal else 0,
+        "url": reverse("mentoring:learning" if own else "mentoring:learning-team"),
+    }

@@ -32,9 +32,14 @@ class AvailabilitySerializer(serializers.Serializer):
 
 
 class MentorshipSerializer(serializers.ModelSerializer):
+    """`proposed_by` is who asked: the mentee themselves for a request made on "Find a
+    mentor", else a manager or staff. `goals_html` is `goals` rendered and sanitised."""
+
     mentor = PersonRefSerializer(read_only=True)
     mentee = PersonRefSerializer(read_only=True)
+    proposed_by = PersonRefSerializer(read_only=True, allow_null=True)
     goal_skills = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    goals_html = serializers.SerializerMethodField()
 
     class Meta:
         model = Mentorship
@@ -42,9 +47,11 @@ class MentorshipSerializer(serializers.ModelSerializer):
             "id",
             "mentor",
             "mentee",
+            "proposed_by",
             "status",
             "cadence",
             "goals",
+            "goals_html",
             "goal_skills",
             "match_breakdown",
             "mentor_accepted_at",
@@ -54,6 +61,9 @@ class MentorshipSerializer(serializers.ModelSerializer):
             "end_reason",
             "created_at",
         ]
+
+    def get_goals_html(self, mentorship: Mentorship) -> str:
+        return str(render_markdown(mentorship.goals))
 
 
 class MentorshipProposeSerializer(serializers.Serializer):
@@ -66,8 +76,24 @@ class MentorshipProposeSerializer(serializers.Serializer):
     )
 
 
+class MentorshipRequestSerializer(serializers.Serializer):
+    """A mentee (the caller) asks a mentor directly; `goals` is their message (markdown)."""
+
+    mentor = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.filter(user__is_active=True)
+    )
+    goals = serializers.CharField(required=False, allow_blank=True, default="")
+    goal_skills = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Skill.objects.active(), required=False, default=list
+    )
+    cadence = serializers.ChoiceField(choices=Cadence.choices, default=Cadence.FORTNIGHTLY)
+
+
 class RespondSerializer(serializers.Serializer):
+    """`reason` (optional) goes with a decline, shown to the other person."""
+
     accept = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
 class EndSerializer(serializers.Serializer):

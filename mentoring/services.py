@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Person
+from core.notifications.models import NotificationKind
+from core.notifications.services import notification_create
 from core.services import enqueue_on_commit, mail_safely
 from core.skills.models import Skill
 from core.skills.selectors import is_manager_of, managers_of
@@ -68,6 +70,30 @@ def _may_propose_for(proposer: Person, mentee: Person) -> bool:
     return proposer.user.is_staff or is_manager_of(manager=proposer, subject=mentee)
 
 
+def _check_mentor_for(*, mentor: Person, mentee: Person, asked_by_mentee: bool = False) -> None:
+    """The rules a mentor keeps however a pair is proposed: from outside the mentee's reporting
+    line, open to mentoring, with a place left. Worded for whoever asks."""
+    if mentor.pk in {manager.pk for manager in managers_of(mentee)}:
+        raise ValidationError(
+            {
+                "mentor": f"{mentor.display_name} is in your reporting line: a mentor comes "
+                "from outside it, so ask someone else."
+                if asked_by_mentee
+                else "A mentor cannot be the mentee's manager or anyone in their reporting line."
+            }
+        )
+    profile = MentorProfile.objects.filter(person=mentor).first()
+    if (
+        profile is None
+        or not profile.open_to_mentoring
+        or profile.capacity < 1
+        or not mentor.user.is_active
+    ):
+        raise ValidationError({"mentor": f"{mentor} is not open to mentoring (capacity 0)."})
+    if selectors.active_mentee_count(mentor=mentor) >= profile.capacity:
+        raise ValidationError({"mentor": f"{mentor} has no mentoring capacity left."})
+
+
 @transaction.atomic
 def mentorship_propose(
     *,
@@ -82,15 +108,7 @@ def mentorship_propose(
     """Managers (of the mentee) or staff propose; the mentor and the mentee then accept."""
     if not _may_propose_for(proposed_by, mentee):
         raise PermissionDenied("Only the mentee's managers or staff propose a mentorship.")
-    if mentor.pk in {manager.pk for manager in managers_of(mentee)}:
-        raise ValidationError(
-            {"mentor": "A mentor cannot be the mentee's manager or anyone in their reporting line."}
-        )
-    profile = MentorProfile.objects.filter(person=mentor).first()
-    if profile is None or not profile.open_to_mentoring or profile.capacity < 1:
-        raise ValidationError({"mentor": f"{mentor} is not open to mentoring (capacity 0)."})
-    if selectors.active_mentee_count(mentor=mentor) >= profile.capacity:
-        raise ValidationError({"mentor": f"{mentor} has no mentoring capacity left."})
+    _check_mentor_for(mentor=mentor, mentee=mentee)
     mentorship = Mentorship(
         mentor=mentor,
         mentee=mentee,
@@ -103,12 +121,88 @@ def mentorship_propose(
     mentorship.save()
     if goal_skills:
         mentorship.goal_skills.set(goal_skills)
+    from mentoring.tasks import notify_mentorship_proposed
+
+    enqueue_on_commit(notify_mentorship_proposed, mentorship.pk)
     return mentorship
 
 
-def mentorship_respond(*, mentorship_id: int, person: Person, accept: bool) -> Mentorship:
-    """The mentor or the mentee accepts or declines. When both have accepted the pair becomes
-    active, unless the mentor's last place went meanwhile.
+MAX_OPEN_REQUESTS = 3  # requests a mentee has waiting for a mentor's answer at one time
+
+
+@transaction.atomic
+def mentorship_request(
+    *,
+    mentee: Person,
+    mentor: Person,
+    goals: str = "",
+    goal_skills: list[Skill] | None = None,
+    cadence: str = Cadence.FORTNIGHTLY,
+) -> Mentorship:
+    """A mentee asks a mentor directly. Asking is their acceptance, so the pair starts once the
+    mentor accepts. The mentor rules are those of a manager's proposal; on top, one request or
+    mentorship per pair (either way round) and at most MAX_OPEN_REQUESTS waiting at a time.
+
+    The mentee's row is locked first, so two requests sent at once are counted one after the
+    other and cannot both slip under the limit."""
+    Person.objects.select_for_update().filter(pk=mentee.pk).first()
+    if mentor.pk == mentee.pk:
+        raise ValidationError({"mentor": "You cannot be your own mentor: ask someone else."})
+    _check_mentor_for(mentor=mentor, mentee=mentee, asked_by_mentee=True)
+    open_pairs = Mentorship.objects.open()
+    if open_pairs.filter(mentor=mentor, mentee=mentee).exists():
+        raise ValidationError(
+            {
+                "mentor": f"You already have a request or a mentorship with "
+                f"{mentor.display_name}: see it under Mentoring."
+            }
+        )
+    if open_pairs.filter(mentor=mentee, mentee=mentor).exists():
+        raise ValidationError(
+            {
+                "mentor": f"You mentor {mentor.display_name}: two people do not mentor each "
+                "other at the same time, so ask someone else."
+            }
+        )
+    if selectors.open_request_count(mentee=mentee) >= MAX_OPEN_REQUESTS:
+        raise ValidationError(
+            {
+                "mentor": f"You already have {MAX_OPEN_REQUESTS} requests waiting for an answer, "
+                "the most at one time. Ask someone else once a mentor answers, or stop a "
+                "request on its page."
+            }
+        )
+    mentorship = Mentorship(
+        mentor=mentor,
+        mentee=mentee,
+        proposed_by=mentee,
+        cadence=cadence,
+        goals=goals,
+        match_breakdown=selectors.match_breakdown_for(mentee=mentee, mentor=mentor),
+        mentee_accepted_at=timezone.now(),
+    )
+    mentorship.full_clean()
+    try:
+        with transaction.atomic():
+            mentorship.save()
+    except IntegrityError as error:  # a manager proposed the same pair at the same moment
+        raise ValidationError(
+            {"mentor": f"You already have a request or a mentorship with {mentor.display_name}."}
+        ) from error
+    if goal_skills:
+        mentorship.goal_skills.set(goal_skills)
+    from mentoring.tasks import notify_mentorship_proposed
+
+    enqueue_on_commit(notify_mentorship_proposed, mentorship.pk)
+    return mentorship
+
+
+def mentorship_respond(
+    *, mentorship_id: int, person: Person, accept: bool, reason: str = ""
+) -> Mentorship:
+    """The mentor or the mentee accepts or declines (with an optional reason, shown to the
+    other one on the mentorship's page). When both have accepted the pair becomes active,
+    unless the mentor's last place went meanwhile.
 
     The mentor's row is locked first, so two acceptances competing for the last place run one
     after the other and the second sees the first's active pair."""
@@ -123,11 +217,15 @@ def mentorship_respond(*, mentorship_id: int, person: Person, accept: bool) -> M
             raise ValidationError({"status": "This mentorship is no longer waiting for answers."})
         if not accept:
             mentorship.status = Mentorship.Status.DECLINED
-            mentorship.save(update_fields=["status"])
+            mentorship.end_reason = reason.strip()
+            mentorship.save(update_fields=["status", "end_reason"])
             return mentorship
         setattr(mentorship, f"{party}_accepted_at", timezone.now())
         if mentorship.mentor_accepted_at and mentorship.mentee_accepted_at:
             _activate(mentorship)
+            from mentoring.tasks import notify_mentorship_accepted
+
+            enqueue_on_commit(notify_mentorship_accepted, mentorship.pk)
         mentorship.save()
         return mentorship
 
@@ -256,6 +354,10 @@ def feedback_note_create(
     if request is not None:
         request.status = FeedbackRequest.Status.ANSWERED
         request.save(update_fields=["status"])
+    if note.visibility != FeedbackVisibility.MANAGERS_ONLY:  # the recipient may read it
+        from mentoring.tasks import notify_feedback_received
+
+        enqueue_on_commit(notify_feedback_received, note.pk)
     return note
 
 
@@ -376,6 +478,7 @@ def question_update(
     return question
 
 
+@transaction.atomic
 def answer_create(*, question: Question, author: Person, body: str) -> Answer:
     if question.is_asked_by(author):
         # Answering your own question under your name would reveal an anonymous asker.
@@ -385,6 +488,9 @@ def answer_create(*, question: Question, author: Person, body: str) -> Answer:
     answer = Answer(question=question, author=author, body=body)
     answer.full_clean()
     answer.save()
+    from mentoring.tasks import notify_question_answered
+
+    enqueue_on_commit(notify_question_answered, answer.pk)
     return answer
 
 
@@ -445,6 +551,125 @@ def questions_reraise(*, now: datetime.datetime) -> int:
             question_notify_experts(question_id=question_id, again=True)
             count += 1
     return count
+
+
+# --- Notifications (called by the tasks in mentoring.tasks, after commit) --------------------
+
+
+def feedback_received_notify(*, note_id: int) -> bool:
+    """Tell the recipient of a feedback note they may read; the note itself stays in Cultivate
+    (an e-mail would carry private feedback out of it)."""
+    note = (
+        FeedbackNote.objects.select_related("author__user", "recipient__user")
+        .filter(pk=note_id)
+        .first()
+    )
+    if note is None or note.visibility == FeedbackVisibility.MANAGERS_ONLY:
+        return False
+    told = notification_create(
+        recipient=note.recipient,
+        kind=NotificationKind.FEEDBACK_RECEIVED,
+        title=f"{note.author.display_name} wrote you feedback",
+        body=f"{note.get_kind_display()} about {note.get_category_display().lower()}.",
+        link=note.get_absolute_url(),
+        dedupe_key=f"mentoring.feedback:{note.pk}",
+        actor=note.author,
+    )
+    return told is not None
+
+
+def _mentorship(mentorship_id: int) -> Mentorship | None:
+    return (
+        Mentorship.objects.select_related("mentor__user", "mentee__user", "proposed_by__user")
+        .filter(pk=mentorship_id)
+        .first()
+    )
+
+
+def mentorship_proposed_notify(*, mentorship_id: int) -> int:
+    """Ask the mentor and the mentee (not whoever of them proposed it) for their answer."""
+    mentorship = _mentorship(mentorship_id)
+    if mentorship is None or mentorship.status != Mentorship.Status.PROPOSED:
+        return 0
+    mentor, mentee, by = mentorship.mentor, mentorship.mentee, mentorship.proposed_by
+    who = by.display_name if by else "Someone"
+    titles = {
+        mentor: f"{who} proposes that you mentor {mentee.display_name}",
+        mentee: f"{who} proposes {mentor.display_name} as your mentor",
+    }
+    body = "Accept or decline on the mentorship's page; it starts once you both accept."
+    if by is not None and by.pk == mentee.pk:  # the mentee asked: only the mentor answers
+        titles = {mentor: f"{mentee.display_name} asked you to mentor them"}
+        body = (
+            "Read why you were matched and their message on the mentorship's page, then "
+            "accept or decline; it starts once you accept."
+        )
+    told = [
+        notification_create(
+            recipient=person,
+            kind=NotificationKind.MENTORSHIP_PROPOSED,
+            title=title,
+            body=body,
+            link=mentorship.get_absolute_url(),
+            dedupe_key=f"mentoring.mentorship:{mentorship.pk}:proposed",
+            actor=by,
+        )
+        for person, title in titles.items()
+        if by is None or person.pk != by.pk
+    ]
+    return sum(1 for notification in told if notification)
+
+
+def mentorship_accepted_notify(*, mentorship_id: int) -> int:
+    """Both accepted: the mentor, the mentee and whoever proposed it hear that it starts."""
+    mentorship = _mentorship(mentorship_id)
+    if mentorship is None or mentorship.start_date is None:
+        return 0
+    mentor, mentee = mentorship.mentor, mentorship.mentee
+    told_about = {
+        mentor.pk: (mentor, f"Your mentorship of {mentee.display_name} starts", mentee),
+        mentee.pk: (mentee, f"Your mentorship with {mentor.display_name} starts", mentor),
+    }
+    by = mentorship.proposed_by
+    if by is not None and by.pk not in told_about:
+        title = f"{mentee.display_name} and {mentor.display_name} accepted your proposal"
+        told_about[by.pk] = (by, title, mentee)
+    told = [
+        notification_create(
+            recipient=person,
+            kind=NotificationKind.MENTORSHIP_ACCEPTED,
+            title=title,
+            body=f"Both accepted; the cadence is {mentorship.get_cadence_display().lower()}.",
+            link=mentorship.get_absolute_url(),
+            dedupe_key=f"mentoring.mentorship:{mentorship.pk}:accepted",
+            actor=actor,
+        )
+        for person, title, actor in told_about.values()
+    ]
+    return sum(1 for notification in told if notification)
+
+
+def question_answered_notify(*, answer_id: int) -> bool:
+    """Tell the asker, anonymous or not. Only they receive it, and the admin leaves these out
+    (core/notifications/admin.py), so nobody learns from it who asked."""
+    answer = (
+        Answer.objects.select_related("question__author__user", "author__user")
+        .filter(pk=answer_id)
+        .first()
+    )
+    if answer is None or answer.question.author is None:
+        return False
+    question = answer.question
+    told = notification_create(
+        recipient=question.author,
+        kind=NotificationKind.QUESTION_ANSWERED,
+        title=f"{answer.author.display_name} answered “{question.title}”",
+        body="Read the answer; accept it if it solves your problem.",
+        link=answer.get_absolute_url(),
+        dedupe_key=f"mentoring.answer:{answer.pk}",
+        actor=answer.author,
+    )
+    return told is not None
 
 
 # --- Learning time --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("availability/", views.availability, name="availability"),
     path("match/", views.match, name="match"),
     path("propose/", views.propose, name="propose"),
+    path("find/", views.find, name="find"),
     path("mentorships/<int:pk>/", views.mentorship_detail, name="mentorship"),
     path("mentorships/<int:pk>/respond/", views.mentorship_respond, name="mentorship-respond"),
     path("mentorships/<int:pk>/end/", views.mentorship_end, name="mentorship-end"),

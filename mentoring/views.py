@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.audit.models import AuditAction
+from core.audit.services import audit_read
 from core.models import Person
 from core.selectors import person_of
 from core.shortcuts import own_person, redirect_back, show_error_messages, show_form_errors
@@ -17,6 +19,7 @@ from mentoring.forms import (
     FeedbackNoteForm,
     FeedbackRequestForm,
     LearningEntryForm,
+    MentorshipRequestForm,
     PrivateNoteForm,
     ProposeForm,
     QuestionForm,
@@ -24,6 +27,8 @@ from mentoring.forms import (
     SessionForm,
 )
 from mentoring.models import ActionItem, Answer, FeedbackRequest, Mentorship
+
+TEAM_REQUESTS = 20  # the newest proposals and requests of a manager's reports on the index
 
 # --- Overview and availability --------------------------------------------------------------
 
@@ -41,6 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "as_mentor": [m for m in mentorships if m.mentor_id == person.pk] if person else [],
             "as_mentee": [m for m in mentorships if m.mentee_id == person.pk] if person else [],
             "may_propose": selectors.may_propose(user=request.user),
+            "team_requests": selectors.team_mentorship_requests(user=request.user)[:TEAM_REQUESTS],
             **selectors.questions_panel_counts(user=request.user),
             "learning_this_week": (
                 selectors.learning_weeks(person=person, today=timezone.localdate(), weeks=1)[0]
@@ -139,6 +145,67 @@ def _match_url() -> str:
     return reverse("mentoring:match")
 
 
+# --- Finding a mentor yourself --------------------------------------------------------------
+
+
+def find(request: HttpRequest) -> HttpResponse:
+    """An engineer's own best mentor suggestions, each explained, and a form to ask one of
+    them (POST): asking is the engineer's acceptance; the mentor then accepts or declines."""
+    person = own_person(request)
+    posted = None
+    if request.method == "POST":
+        posted = MentorshipRequestForm(request.POST)
+        if posted.is_valid():
+            try:
+                mentorship = services.mentorship_request(
+                    mentee=person,
+                    mentor=posted.cleaned_data["mentor"],
+                    goals=posted.cleaned_data["goals"],
+                    goal_skills=list(posted.cleaned_data["goal_skills"]),
+                    cadence=posted.cleaned_data["cadence"],
+                )
+            except ValidationError as error:
+                show_form_errors(posted, error)
+            else:
+                messages.success(
+                    request,
+                    f"Asked: {mentorship.mentor.display_name} is told and will accept or decline.",
+                )
+                return redirect(mentorship)
+    suggestions = selectors.mentor_suggestions_for(mentee=person)
+    waiting = selectors.open_request_count(mentee=person)
+    return render(
+        request,
+        "mentoring/find.html",
+        {
+            "person": person,
+            "suggestions": [(s, _request_form(s, posted)) for s in suggestions],
+            "posted": posted,
+            "open_mentorships": selectors.open_mentorships_as_mentee(mentee=person),
+            "declined": selectors.declined_requests_of(mentee=person),
+            "waiting": waiting,
+            "max_waiting": services.MAX_OPEN_REQUESTS,
+            "may_ask": waiting < services.MAX_OPEN_REQUESTS,
+            "may_propose": selectors.may_propose(user=request.user),
+        },
+        status=400 if posted is not None else 200,
+    )
+
+
+def _request_form(suggestion, posted) -> MentorshipRequestForm:
+    """The form under one suggestion: the posted one again (with its errors) for the mentor
+    just asked, else an empty one with the gaps this mentor covers ticked."""
+    from core.skills.models import Skill
+
+    mentor = suggestion.mentor
+    skills = Skill.objects.filter(pk__in=[skill.pk for skill in suggestion.skills])
+    auto_id = f"ask-{mentor.pk}-%s"
+    if posted is not None and posted.data.get("mentor") == str(mentor.pk):
+        return MentorshipRequestForm(posted.data, skills=skills, auto_id=auto_id)
+    initial = {"mentor": mentor.pk, "goal_skills": [s.pk for s in suggestion.covered_skills]}
+    return MentorshipRequestForm(skills=skills, auto_id=auto_id, initial=initial)
+
+
 # --- One mentorship -------------------------------------------------------------------------
 
 
@@ -160,6 +227,8 @@ def mentorship_detail(request: HttpRequest, pk: int, session_form=None) -> HttpR
             and getattr(mentorship, f"{party}_accepted_at") is None
         ),
         "goal_skills": mentorship.goal_skills.all(),
+        "asked_by_mentee": mentorship.proposed_by_id == mentorship.mentee_id,
+        "respond_form": RespondForm(auto_id="respond-%s"),
     }
     return render(
         request, "mentoring/mentorship.html", context, status=400 if session_form else 200
@@ -171,12 +240,14 @@ def mentorship_respond(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = selectors.mentorship_get_visible(user=request.user, pk=pk)
     form = RespondForm(request.POST)
     if not form.is_valid():
+        messages.error(request, "Accept or decline, with a reason of at most 1000 characters.")
         return redirect(mentorship)
     try:
         services.mentorship_respond(
             mentorship_id=mentorship.pk,
             person=own_person(request),
             accept=form.cleaned_data["answer"] == "accept",
+            reason=form.cleaned_data["reason"],
         )
     except PermissionDenied as error:
         raise Http404("No such mentorship.") from error
@@ -326,6 +397,14 @@ def feedback_note(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Acknowledged.")
         return redirect(note)
     person = person_of(request.user)
+    audit_read(
+        user=request.user,
+        action=AuditAction.FEEDBACK_READ,
+        subject=note.recipient,
+        obj=note,
+        owner_ids=(note.author_id,),
+        request=request,
+    )
     return render(
         request,
         "mentoring/feedback_note.html",

@@ -37,6 +37,7 @@ ADMIN_STAFF_SPECIAL = {
     "admin:autocomplete": 403,
     "admin:logout": 405,
     "admin:view_on_site": 404,
+    **core_urls.ADMIN_FORBIDDEN_TO_STAFF,
     **skills_urls.ADMIN_FORBIDDEN_TO_STAFF,
     **labs_urls.ADMIN_FORBIDDEN_TO_STAFF,
     **mentoring_urls.ADMIN_FORBIDDEN_TO_STAFF,

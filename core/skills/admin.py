@@ -3,7 +3,7 @@ evidence and review requests are append-only records: the admin shows them, read
 
 from django.contrib import admin
 
-from core.admin_base import StrictModelAdmin
+from core.admin_base import ReadOnlyModelAdmin, StrictModelAdmin
 from core.skills.models import Assessment, Evidence, ReviewRequest, Skill, SkillTarget
 
 
@@ -49,14 +49,8 @@ class SkillTargetAdmin(StrictModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(StrictModelAdmin):
+class ReadOnlyAdmin(ReadOnlyModelAdmin):
     """Append-only records: written by the app's services, never edited or deleted here."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -20,6 +20,8 @@ class Axis:
     label_x: str
     label_y: str
     anchor: str  # text-anchor: start, middle or end
+    lines: tuple[str, ...]  # the label on one or two lines
+    first_dy: str  # where the first line's baseline sits from label_y, in em
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,17 @@ class Radar:
     target: str
     self_rating: str
     has_self: bool
+    line_height: str = ""  # between a label's lines, in em
+
+
+# The labels' size in the SVG's own units on a phone, where the chart is drawn smallest (the
+# stylesheet's `.radar__labels text`; wider screens draw them smaller in these units). The room
+# beside the spokes is measured with it, so that the labels stay inside the drawing at any width.
+LABEL_FONT = 14
+CHAR_WIDTH = 0.6  # of the font size: a generous average for sans-serif letters
+LINE_HEIGHT = 1.15  # em
+ASCENT = 0.8  # em: from the top of a line to its baseline
+LABEL_GAP = 10
 
 
 def _point(centre: Point, radius: float, index: int, count: int) -> Point:
@@ -49,22 +62,70 @@ def _polygon(centre: Point, radius: float, levels: list[float]) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
-def radar(rows, *, radius: int = 170) -> Radar | None:
+def label_lines(label: str) -> tuple[str, ...]:
+    """A label on two lines, split at the space that makes the longer line shortest (on one
+    when it has a single word)."""
+    words = label.split(" ")
+    if len(words) < 2:
+        return (label,)
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    # A line does not start with a sign ("/ CI-CD", "& security") when it can be helped.
+    return min(splits, key=lambda pair: (not pair[1][0].isalnum(), max(map(len, pair))))
+
+
+@dataclass(frozen=True)
+class _Label:
+    across: float  # where its spoke points: -1 (left) … 1 (right)
+    down: float  # -1 (up) … 1 (down)
+    lines: tuple[str, ...]
+
+    @property
+    def anchor(self) -> str:
+        return "middle" if abs(self.across) < 0.05 else ("start" if self.across > 0 else "end")
+
+    def reach(self, distance: float) -> float:
+        """How far from the centre the label reaches sideways."""
+        width = max(len(line) for line in self.lines) * CHAR_WIDTH * LABEL_FONT
+        return distance * abs(self.across) + width / (2 if self.anchor == "middle" else 1)
+
+    @property
+    def shift(self) -> float:
+        """From the label's point to the top of its lines, in lines: above a spoke that points
+        straight up, below one that points down, centred on the point otherwise."""
+        if self.anchor != "middle":
+            return -len(self.lines) / 2
+        return -len(self.lines) if self.down < 0 else 0
+
+    def extent(self, distance: float) -> float:
+        """How far from the centre the label reaches up or down."""
+        top = distance * self.down + self.shift * LINE_HEIGHT * LABEL_FONT
+        return max(-top, top + len(self.lines) * LINE_HEIGHT * LABEL_FONT)
+
+
+def radar(rows, *, radius: int = 90) -> Radar | None:
     """Current (reviewer) levels, targets and self-ratings: one spoke a skill, 0 at the centre.
-    Wider than tall: skill names sit beside the spokes on the left and right, and take one
-    line above and below."""
+    The skill names sit beside the spokes; the drawing is as wide as its widest label needs
+    (a skill name of one long word), and a name that would need more goes on two lines. The
+    drawing scales to its box, and its labels stay readable on a phone."""
     count = len(rows)
     if count < 3:
         return None
-    width, height = 2 * radius + 260, 2 * radius + 56
-    centre = (width / 2, height / 2)
+    distance = radius + LABEL_GAP
+    spokes = [_point((0, 0), 1, i, count) for i in range(count)]
+    names = [row.skill.short_name for row in rows]
+    wrapped = [_Label(x, y, label_lines(name)) for (x, y), name in zip(spokes, names, strict=True)]
+    half_width = max(radius, *(label.reach(distance) for label in wrapped))
+    labels = []
+    for (x, y), name, short in zip(spokes, names, wrapped, strict=True):
+        one_line = _Label(x, y, (name,))
+        labels.append(one_line if one_line.reach(distance) <= half_width else short)
+    half_width = math.ceil(half_width) + 2
+    half_height = math.ceil(max(radius, *(label.extent(distance) for label in labels))) + 2
+    centre = (half_width, half_height)
     axes = []
-    for i, row in enumerate(rows):
+    for i, (row, label) in enumerate(zip(rows, labels, strict=True)):
         x, y = _point(centre, radius, i, count)
-        label_x, label_y = _point(centre, radius + 10, i, count)
-        offset = label_x - centre[0]
-        anchor = "middle" if abs(offset) < 10 else ("start" if offset > 0 else "end")
-        label_y += 4 + (8 if label_y > centre[1] + radius * 0.9 else 0)
+        label_x, label_y = _point(centre, distance, i, count)
         axes.append(
             Axis(
                 label=row.skill.short_name,
@@ -72,12 +133,14 @@ def radar(rows, *, radius: int = 170) -> Radar | None:
                 y=f"{y:.1f}",
                 label_x=f"{label_x:.1f}",
                 label_y=f"{label_y:.1f}",
-                anchor=anchor,
+                anchor=label.anchor,
+                lines=label.lines,
+                first_dy=f"{label.shift * LINE_HEIGHT + ASCENT:.2f}em",
             )
         )
     return Radar(
-        width=width,
-        height=height,
+        width=2 * half_width,
+        height=2 * half_height,
         centre_x=f"{centre[0]:.1f}",
         centre_y=f"{centre[1]:.1f}",
         axes=axes,
@@ -86,6 +149,7 @@ def radar(rows, *, radius: int = 170) -> Radar | None:
         target=_polygon(centre, radius, [row.target or 0 for row in rows]),
         self_rating=_polygon(centre, radius, [row.self_level or 0 for row in rows]),
         has_self=any(row.self_level is not None for row in rows),
+        line_height=f"{LINE_HEIGHT}em",
     )
 
 

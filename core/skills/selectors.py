@@ -13,9 +13,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 
 from core.models import CareerStage, Person, Team
 from core.selectors import person_get_visible, person_of
+from core.skills import charts
 from core.skills.access import assessor_rules
 from core.skills.models import (
     Assessment,
@@ -466,17 +468,152 @@ def review_requests_sent(*, person: Person) -> QuerySet[ReviewRequest]:
     return review_requests_of(person=person).filter(requester=person)
 
 
-# --- Home dashboard panel -------------------------------------------------------------------
+# --- Home dashboard panels ------------------------------------------------------------------
+
+HOME_GAPS = 3  # the gaps the home page names, each with what closes it
+HOME_ROWS = 5
 
 
 def skills_panel_context(request: HttpRequest) -> dict | None:
+    """An engineer's radar, their three biggest gaps with what other apps suggest to close
+    them (labs, modules, people), and the reviews others asked of them."""
     person = person_of(request.user)
     if person is None:
         return None
+    matrix = person_matrix(person=person)
     open_requests = review_requests_received(person=person, open_only=True)
+    plan = growth_plan(matrix=matrix, limit=HOME_GAPS)
+    for item in plan:
+        item.suggestions = _first_of_each_source(item.suggestions)
     return {
         "person": person,
-        "gaps": person_matrix(person=person).gaps()[:3],
-        "requests": list(open_requests[:5]),
+        "matrix": matrix,
+        "radar": charts.radar(matrix.rows),
+        "plan": plan,
+        "gap_count": len(matrix.gaps()),
+        "requests": list(open_requests[:HOME_ROWS]),
         "request_count": open_requests.count(),
+    }
+
+
+def _first_of_each_source(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """One lab, one module, one mentor… for a gap: the home page is short; the growth plan
+    lists them all."""
+    seen: set[str] = set()
+    kept = []
+    for suggestion in suggestions:
+        if suggestion.source not in seen:
+            seen.add(suggestion.source)
+            kept.append(suggestion)
+    return kept
+
+
+@dataclass
+class SkillGapCount:
+    skill: Skill
+    below: int  # people below their target in it
+
+
+def team_skills_panel_context(request: HttpRequest) -> dict | None:
+    """A manager's team at a glance: the heatmap of everyone who reports to them, summed up as
+    the skills most people are below target in and the people with the most gaps."""
+    person = person_of(request.user)
+    if person is None:
+        return None
+    people = list(
+        Person.objects.reports_of(person)
+        .filter(user__is_active=True)
+        .select_related("user", "team")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+    if not people:
+        return None
+    heat = heatmap_for(people=people)
+    by_skill = [
+        SkillGapCount(skill, sum(1 for row in heat.rows if (row.cells[i].gap or 0) > 0))
+        for i, skill in enumerate(heat.skills)
+    ]
+    by_skill = sorted((s for s in by_skill if s.below), key=lambda s: -s.below)
+    by_person = sorted((row for row in heat.rows if row.gap_count), key=lambda r: -r.gap_count)
+    return {
+        "people": len(people),
+        "skills": len(heat.skills),
+        "assessed": sum(1 for row in heat.rows if any(c.level is not None for c in row.cells)),
+        "without_gaps": len(people) - len(by_person),
+        "gap_skills": by_skill[:HOME_ROWS],
+        "gap_people": by_person[:HOME_ROWS],
+        "more_gap_people": max(len(by_person) - HOME_ROWS, 0),
+    }
+
+
+@dataclass
+class LevelsAt:
+    """A team's skill levels as they stood at one moment (the end of a quarter)."""
+
+    moment: datetime
+    assessed: int  # (person, skill) pairs with a reviewer level by then
+    level_sum: int
+    below_target: int  # pairs below the person's target then (unassessed counts as 0)
+
+    @property
+    def average(self) -> float | None:
+        return round(self.level_sum / self.assessed, 1) if self.assessed else None
+
+
+def team_levels_over_time(*, people: list[Person], moments: list[datetime]) -> list[LevelsAt]:
+    """The team's reviewer levels at each moment (oldest first), from their assessment history:
+    three queries whatever the number of people and assessments."""
+    skills = [skill.pk for skill in Skill.objects.active()]
+    targets = {
+        (stage, skill_id): level
+        for stage, skill_id, level in SkillTarget.objects.values_list(
+            "career_stage", "skill_id", "level"
+        )
+    }
+    history = (
+        Assessment.objects.by_reviewers()
+        .filter(subject__in=[p.pk for p in people], skill_id__in=skills)
+        .filter(created_at__lte=max(moments))
+        .order_by("created_at", "pk")
+        .values_list("subject_id", "skill_id", "level", "created_at")
+        .iterator()
+    )
+    stages = {p.pk: p.career_stage for p in people}
+    levels: dict[tuple[int, int], int] = {}
+    found = []
+    upcoming = next(history, None)
+    for moment in sorted(moments):
+        while upcoming is not None and upcoming[3] <= moment:
+            levels[upcoming[0], upcoming[1]] = upcoming[2]
+            upcoming = next(history, None)
+        below = sum(
+            1
+            for pk, stage in stages.items()
+            for skill_id in skills
+            if targets.get((stage, skill_id), 0) > levels.get((pk, skill_id), 0)
+        )
+        found.append(LevelsAt(moment, len(levels), sum(levels.values()), below))
+    return found
+
+
+# --- Person page section (core.person_sections) ---------------------------------------------
+
+PERSON_PAGE_GAPS = 3
+
+
+def person_skills_section(*, viewer: AbstractBaseUser, person: Person) -> dict:
+    """A person's skill matrix in numbers, for their page: skills a reviewer has assessed, at or
+    above target, below it (the biggest gaps named), and where the radar and the full matrix
+    are. Whoever may see the person may see their matrix (four queries)."""
+    matrix = person_matrix(person=person)
+    gaps = matrix.gaps()
+    own = person.user_id == viewer.pk
+    return {
+        "skills": len(matrix.rows),
+        "assessed": sum(row.current is not None for row in matrix.rows),
+        "self_rated": sum(row.self_level is not None for row in matrix.rows),
+        "on_target": sum(row.gap is not None and row.gap <= 0 for row in matrix.rows),
+        "below": len(gaps),
+        "gaps": gaps[:PERSON_PAGE_GAPS],
+        "url": reverse("skills:index") if own else reverse("skills:person", args=[person.pk]),
     }

@@ -7,14 +7,15 @@ them. `evidence_record` is the one way other apps (labs, hackathons, mentoring) 
 import logging
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Person
-from core.services import enqueue_on_commit, mail_safely
+from core.notifications.models import NotificationKind
+from core.notifications.services import notification_create
+from core.services import enqueue_on_commit
 from core.skills import selectors
 from core.skills.models import Assessment, Evidence, ReviewRequest, Skill
 
@@ -158,7 +159,8 @@ def review_prompt_after_evidence(
 
 
 def review_requests_notify(*, review_request_ids: list[int]) -> int:
-    """One e-mail to the reviewer for requests made together; returns how many were sent."""
+    """Tell the reviewer about requests made together, in one notification (and e-mail);
+    returns how many notifications were delivered (0 or 1)."""
     found = list(
         ReviewRequest.objects.filter(pk__in=review_request_ids, status=ReviewRequest.Status.OPEN)
         .select_related("requester__user", "reviewer__user", "skill")
@@ -166,43 +168,21 @@ def review_requests_notify(*, review_request_ids: list[int]) -> int:
     )
     if not found:
         return 0
-    if len(found) == 1:
-        review_request_notify(review_request=found[0])
-        return 1
     first = found[0]
-    if not first.reviewer.user.email:
-        return 0
     requester = first.requester.display_name
     names = ", ".join(r.skill.name for r in found)
-    link = settings.SITE_URL.rstrip("/") + reverse("skills:review-requests")
-    sent = mail_safely(
-        to=[first.reviewer.user.email],
-        subject=f"{requester} asks for a review of {names}",
-        body=(
-            f"{requester} asks you to review their levels in {names}.\n\n{first.message}\n\n"
-            f"Assess them here (each request closes when you do): {link}\n"
-        ),
-        what=f"review requests {review_request_ids}",
+    one = len(found) == 1
+    level = "level" if one else "levels"
+    closes = "It closes when you assess it." if one else "Each closes when you assess its skill."
+    message = f"{first.message}\n\n" if first.message else ""
+    told = notification_create(
+        recipient=first.reviewer,
+        kind=NotificationKind.REVIEW_REQUESTED,
+        title=f"{requester} asks for a review of {names}",
+        body=f"{requester} asks you to review their {level} in {names}.\n\n{message}{closes}",
+        link=reverse("skills:review-requests"),
+        # Requests made together are told once; a request belongs to one such batch only.
+        dedupe_key=f"core.review-requests:{min(review_request_ids)}",
+        actor=first.requester,
     )
-    return int(sent)
-
-
-def review_request_notify(*, review_request: ReviewRequest) -> None:
-    """E-mail the reviewer. The request is saved whatever happens here: a mail server that is
-    down is logged, and the reviewer still finds the request on their dashboard."""
-    reviewer = review_request.reviewer
-    if not reviewer.user.email:
-        return
-    link = settings.SITE_URL.rstrip("/") + reverse("skills:review-requests")
-    requester = review_request.requester.display_name
-    body = (
-        f"{requester} asks you to review their level in {review_request.skill.name}.\n\n"
-        f"{review_request.message}\n\n"
-        f"Assess it here (the request closes when you do): {link}\n"
-    )
-    mail_safely(
-        to=[reviewer.user.email],
-        subject=f"{requester} asks for a review of {review_request.skill.name}",
-        body=body,
-        what=f"review request {review_request.pk}",
-    )
+    return int(told is not None)

@@ -1,9 +1,29 @@
 """Permission-matrix rows for core's URLs: pages, API, sign-in and account management."""
 
+from core.notifications.models import Notification, NotificationKind
 from core.services import worker_heartbeat_record
 from tests.url_matrix import HOME, LOGIN, REDIRECT, Case, everyone, signed_in
 
 PUBLIC_ENTRANCE = {"anonymous": 200, "engineer": HOME, "manager": HOME, "staff": HOME}
+
+
+def notification_of(org) -> Notification:
+    """The engineer's own notification: theirs to open and mark read; their manager and staff
+    find nothing (404)."""
+    if not hasattr(org, "notification"):
+        org.notification = Notification.objects.create(
+            recipient=org.engineer,
+            kind=NotificationKind.FEEDBACK_RECEIVED,
+            title="Peer wrote you feedback",
+            link="/mentoring/feedback/",
+            dedupe_key="matrix",
+        )
+    return org.notification
+
+
+NOTIFICATION = {"pk": lambda org: notification_of(org).pk}
+OWN_PAGE = {"anonymous": LOGIN, "engineer": REDIRECT, "manager": 404, "staff": 404}
+OWN_API = {"anonymous": 401, "engineer": 200, "manager": 404, "staff": 404}
 
 URLS: dict[str, Case] = {
     # --- pages ---------------------------------------------------------------------------
@@ -17,6 +37,22 @@ URLS: dict[str, Case] = {
     "team-list": Case(signed_in(200)),
     "team-detail": Case(signed_in(200), kwargs={"slug": lambda org: org.peer.team.slug}),
     "my-reports": Case(signed_in(200)),
+    "collaboration": Case({"anonymous": LOGIN, "engineer": 404, "manager": 200, "staff": 200}),
+    "onboarding": Case(signed_in(200)),
+    "audit": Case({"anonymous": LOGIN, "engineer": 404, "manager": 404, "staff": 200}),
+    "account-data": Case(signed_in(200)),
+    "person-erase": Case(
+        {"anonymous": LOGIN, "engineer": 404, "manager": 404, "staff": 200},
+        kwargs={"pk": lambda org: org.peer.pk},
+    ),
+    "onboarding-assess": Case(signed_in(200)),
+    "onboarding-learn": Case(signed_in(200)),
+    "onboarding-finish": Case(signed_in(REDIRECT), method="post"),
+    "notifications:list": Case(signed_in(200)),
+    "notifications:open": Case(OWN_PAGE, kwargs=NOTIFICATION),
+    "notifications:read": Case(OWN_PAGE, kwargs=NOTIFICATION, method="post"),
+    "notifications:read-all": Case(signed_in(REDIRECT), method="post"),
+    "notifications:preferences": Case(signed_in(200)),
     # Healthy needs a worker seen lately; without one it is 503 (tests/core/test_health.py).
     "healthz": Case(everyone(200), setup=lambda org: worker_heartbeat_record(hostname="matrix")),
     # --- API (refused, not redirected, for anonymous callers) -------------------------------
@@ -34,6 +70,11 @@ URLS: dict[str, Case] = {
         {"anonymous": 401, "engineer": 404, "manager": 200, "staff": 200},
         kwargs={"pk": lambda org: org.peer.pk},
     ),
+    "api:notification-list": Case(signed_in(200, anonymous=401)),
+    "api:audit-list": Case({"anonymous": 401, "engineer": 404, "manager": 404, "staff": 200}),
+    "api:notification-read": Case(OWN_API, kwargs=NOTIFICATION, method="post"),
+    "api:notification-read-all": Case(signed_in(200, anonymous=401), method="post"),
+    "api:notification-preferences": Case(signed_in(200, anonymous=401)),
     # --- sign-in, sign-up, password reset: open to anonymous visitors -------------------------
     "account_login": Case(PUBLIC_ENTRANCE),
     "account_signup": Case(PUBLIC_ENTRANCE),
@@ -69,4 +110,12 @@ URLS: dict[str, Case] = {
     "mfa_generate_recovery_codes": Case(signed_in(REDIRECT)),
     "mfa_download_recovery_codes": Case(signed_in(404)),
     "socialaccount_connections": Case(signed_in(200)),
+}
+
+# Notifications are written by the apps' tasks, never added or edited in the admin.
+ADMIN_FORBIDDEN_TO_STAFF = {
+    "admin:core_notification_add": 403,
+    "admin:core_notificationpreference_add": 403,
+    "admin:core_auditevent_add": 403,  # append-only: written by the product, never by hand
+    "admin:core_auditevent_delete": 403,
 }

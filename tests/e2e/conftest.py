@@ -1,7 +1,9 @@
 import os
+import re
 from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings
 
 # Playwright's sync API runs an event loop in this thread; Django refuses database access from
 # a thread with a running loop unless told that this is deliberate (the test fixtures' writes).
@@ -51,8 +53,21 @@ def page(browser, live_server):
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.outside_requests = outside
+    # Every page runs under the site's Content Security Policy (scripts from its own files
+    # only): what it blocks is a bug, whichever test finds it. (Pages with a stricter policy of
+    # their own, such as a rendered notebook, block what their authors wrote, as they should.)
+    blocked: list[str] = []
+
+    def on_console(message) -> None:
+        directive = re.search(r'Content Security Policy directive: "([^"]+)"', message.text)
+        if directive and directive[1] in site_policy:
+            blocked.append(message.text)
+
+    site_policy = [part.strip() for part in settings.CONTENT_SECURITY_POLICY.split(";")]
+    page.on("console", on_console)
     yield page
     context.close()
+    assert blocked == [], f"the Content Security Policy blocked: {blocked[:3]}"
 
 
 @pytest.fixture

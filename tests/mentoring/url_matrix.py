@@ -86,6 +86,7 @@ URLS: dict[str, Case] = {
     "mentoring:index": Case(signed_in(200)),
     "mentoring:availability": Case(signed_in(200)),
     "mentoring:match": Case(MATCHERS_PAGE),
+    "mentoring:find": Case(signed_in(200)),
     "mentoring:propose": Case(signed_in(405)),  # POST only: tests/mentoring/test_views.py
     "mentoring:mentorship": Case(MENTEES_PAGE, kwargs=MENTORSHIP),
     "mentoring:mentorship-respond": Case(signed_in(405), kwargs=MENTORSHIP),
@@ -111,6 +112,8 @@ URLS: dict[str, Case] = {
     "api:mentorship-list": Case(signed_in(200, anonymous=401)),
     "api:mentorship-detail": Case(MENTEES_API, kwargs=MENTORSHIP),
     "api:mentorship-respond": Case(signed_in(405, anonymous=401), kwargs=MENTORSHIP),
+    # POST only: asking is tested in tests/mentoring/test_self_service.py
+    "api:mentorship-request": Case(signed_in(405, anonymous=401)),
     "api:mentorship-end": Case(signed_in(405, anonymous=401), kwargs=MENTORSHIP),
     "api:mentorship-sessions": Case(TWO_ONLY_API, kwargs=MENTORSHIP),
     "api:mentoring-session-list": Case(signed_in(200, anonymous=401)),
@@ -134,4 +137,8 @@ ADMIN_FORBIDDEN_TO_STAFF = {
     "admin:mentoring_privatenote_add": 403,
     "admin:mentoring_feedbacknote_add": 403,
     "admin:mentoring_question_add": 403,  # asked on the board, so that it has an author
+    # A pair's own words: staff see that they exist, never what they say (issue 15).
+    "admin:mentoring_session_add": 403,
+    "admin:mentoring_actionitem_add": 403,
+    "admin:mentoring_answer_add": 403,
 }
