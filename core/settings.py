@@ -272,7 +272,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"auth-token": env_str("TOKEN_RATE_LIMIT", "10/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth-token": env_str("TOKEN_RATE_LIMIT", "10/min"),
+        # Notebooks one person may send for grading, page and API together (labs.throttles).
+        "submissions": env_str("SUBMISSION_RATE_LIMIT", "20/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cultivate API",

@@ -43,6 +43,7 @@ from labs.services import (
     submission_create,
     submission_reject,
 )
+from labs.throttles import SubmissionThrottle
 from labs.uploads import UploadError
 
 
@@ -149,6 +150,9 @@ class LabViewSet(viewsets.ReadOnlyModelViewSet):
 
 def _submit(request: Request, lab) -> Response:
     person = api_person(request)
+    throttle = SubmissionThrottle()
+    if not throttle.allow_request(request, None):
+        return Response({"detail": throttle.refusal()}, status=status.HTTP_429_TOO_MANY_REQUESTS)
     if _declared_length(request) > settings.LABS_MAX_UPLOAD_BYTES + 64 * 1024:
         limit_mb = settings.LABS_MAX_UPLOAD_BYTES // (1024 * 1024)
         reason = f"The file is larger than the limit of {limit_mb} MB."

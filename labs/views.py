@@ -40,6 +40,7 @@ from labs.services import (
     submission_feedback_html,
     submission_reject,
 )
+from labs.throttles import SubmissionThrottle
 from labs.uploads import UploadError
 
 REVIEW_QUEUE_PAGE_SIZE = 25
@@ -65,7 +66,9 @@ def _sees_gradebook(request: HttpRequest) -> bool:
     return request.user.is_staff or person_is_manager(person_of(request.user))
 
 
-def lab_detail(request: HttpRequest, slug: str, form: SubmissionForm | None = None):
+def lab_detail(
+    request: HttpRequest, slug: str, form: SubmissionForm | None = None, status: int = 400
+):
     lab = selectors.lab_get(slug=slug)
     spec = lab.current_version.get_spec()
     # Curriculum authors only: the import report names hidden tests and how they are judged.
@@ -86,7 +89,7 @@ def lab_detail(request: HttpRequest, slug: str, form: SubmissionForm | None = No
         context["regrade_form"] = RegradeForm(lab=lab)
         context["regrades"] = regrades.recent_regrades(lab)
         context["regradable"] = regrades.regrade_candidates(lab=lab, version=lab.current_version)
-    return render(request, "labs/lab_detail.html", context, status=400 if form else 200)
+    return render(request, "labs/lab_detail.html", context, status=status if form else 200)
 
 
 def _import_report(version, spec) -> dict:
@@ -130,6 +133,10 @@ def lab_submit(request: HttpRequest, slug: str) -> HttpResponse:
     person = person_of(request.user)
     if person is None:
         form.add_error(None, "This account has no profile in the organisation.")
+    throttle = SubmissionThrottle()
+    if form.is_valid() and not throttle.allow_request(request, None):
+        form.add_error("notebook", throttle.refusal())
+        return lab_detail(request, slug, form=form, status=429)
     if not form.is_valid():
         return lab_detail(request, slug, form=form)
     upload = form.cleaned_data["notebook"]

@@ -149,11 +149,12 @@ def upgrade_cell(index: int, cell: Mapping[str, Any]) -> tuple[Mapping[str, Any]
     (0 when missing or empty); other cells lose their points; a cell with a checksum but no
     cell_type gets its own type; keys the older schema did not know are dropped.
     """
-    meta = cell.get("metadata", {}).get("nbgrader")
+    metadata = cell.get("metadata")
+    meta = metadata.get("nbgrader") if isinstance(metadata, Mapping) else None
     if not isinstance(meta, Mapping):
         return cell, []
     version = meta.get("schema_version", 0)
-    if version not in OLD_SCHEMA_KEYS or isinstance(version, bool):
+    if not isinstance(version, int) or isinstance(version, bool) or version not in OLD_SCHEMA_KEYS:
         return cell, []  # version 3 as it is; anything else is refused with the reason
     upgraded = dict(meta)
     for flag in ("grade", "solution", "locked"):
