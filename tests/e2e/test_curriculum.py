@@ -8,6 +8,7 @@ import json
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 
 from core.demo import DEMO_PASSWORD
 from curriculum.services import paths_load
@@ -88,10 +89,8 @@ def test_enrol_open_the_lab_submit_and_see_the_step_done(
     page.get_by_label("Your notebook (.ipynb)").set_input_files(answered)
     page.get_by_role("button", name="Submit for grading").click()
     page.wait_for_url("**/labs/submissions/*/")
-    page.wait_for_function(
-        "document.getElementById('submission-status').dataset.status === 'graded'",
-        timeout=120_000,
-        polling=250,
+    expect(page.locator("#submission-status")).to_have_attribute(
+        "data-status", "graded", timeout=120_000
     )
 
     page.goto(path_url)

@@ -11,6 +11,7 @@ import os
 import nbformat
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from labs.services import lab_store
 from tests.e2e.test_platform import sign_in
@@ -56,10 +57,8 @@ def test_a_learner_submits_a_notebook_and_watches_it_graded_live(
     banner = page.locator("#submission-banner")
     seen = [badge.inner_text()]
     banners = [banner.inner_text()]
-    page.wait_for_function(
-        "document.getElementById('submission-status').dataset.status === 'graded'",
-        timeout=120_000,
-        polling=100,
+    expect(page.locator("#submission-status")).to_have_attribute(
+        "data-status", "graded", timeout=120_000
     )
     seen.append(badge.inner_text())
     banners.append(banner.inner_text())
@@ -140,10 +139,8 @@ def test_a_grade_that_waits_is_explained_graded_by_hand_signed_off_by_the_mentor
     page.get_by_label("Your notebook (.ipynb)").set_input_files(answered)
     page.get_by_role("button", name="Submit for grading").click()
     page.wait_for_url("**/labs/submissions/*/")
-    page.wait_for_function(
-        "document.getElementById('submission-status').dataset.status === 'needs_review'",
-        timeout=120_000,
-        polling=100,
+    expect(page.locator("#submission-status")).to_have_attribute(
+        "data-status", "needs_review", timeout=120_000
     )
     banner = page.locator("#submission-banner").inner_text()
     assert banner.startswith("Graded, waiting for a reviewer")
