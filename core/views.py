@@ -6,7 +6,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from core import collaboration, dashboard, health, onboarding, person_sections, selectors
 from core.forms import (
@@ -25,11 +30,13 @@ from core.skills.services import assessment_create
 PAGE_SIZE = 25
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The panels the apps registered, grouped by the role whose question each answers."""
     return render(request, "core/home.html", {"sections": dashboard.sections_for(request)})
 
 
+@require_safe
 def people_directory(request: HttpRequest) -> HttpResponse:
     form = DirectorySearchForm(request.GET or None)
     query, team = "", None
@@ -49,6 +56,7 @@ def people_directory(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One place about a person, for those who may see them (404 for anyone else): their
     profile, and a section from each app (core.person_sections)."""
@@ -67,6 +75,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
     person = selectors.person_of(request.user)
     if person is None:
@@ -84,10 +93,12 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "core/profile_edit.html", {"form": form, "person": person})
 
 
+@require_safe
 def team_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/team_list.html", {"teams": selectors.team_list()})
 
 
+@require_safe
 def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team.objects.select_related("parent"), slug=slug)
     return render(
@@ -101,6 +112,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def collaboration_view(request: HttpRequest) -> HttpResponse:
     """Links between teams, for managers and staff (counts per team, no names)."""
     person = selectors.person_of(request.user)
@@ -110,6 +122,7 @@ def collaboration_view(request: HttpRequest) -> HttpResponse:
     return render(request, "core/collaboration.html", {"c": data})
 
 
+@require_safe
 def my_reports(request: HttpRequest) -> HttpResponse:
     person = selectors.person_of(request.user)
     reports = selectors.reports_of(person=person) if person else []
@@ -127,6 +140,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 # --- Onboarding: a newcomer's first steps (core/onboarding.py) ------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def onboarding_view(request: HttpRequest) -> HttpResponse:
     """Step 1, where you work: team, manager and stage, each only if nobody has set it."""
     person = own_person(request)
@@ -178,6 +192,7 @@ def _manager_groups(request: HttpRequest, person, unset, query: str) -> list:
     return onboarding.manager_choices(user=request.user, person=person, team=team, query=query)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def onboarding_assess(request: HttpRequest) -> HttpResponse:
     """Step 2, where you are: rate yourself in a few skills, with the rating form of the skill
     matrix on this page. Done once there is one self-rating; it may be skipped."""
@@ -231,6 +246,7 @@ def _skill_to_rate(request: HttpRequest, matrix):
     return first.skill if first else None
 
 
+@require_safe
 def onboarding_learn(request: HttpRequest) -> HttpResponse:
     """Step 3, what to learn first: the learning paths for the person's stage, one click to
     enrol, and the button that finishes setting up."""
@@ -272,6 +288,7 @@ def account_data(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def person_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff erase a person after typing their username (404 for anyone else)."""
     staff_only(request.user)

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.models import Person
 from core.selectors import person_get_visible, person_is_manager, person_of
@@ -11,6 +11,7 @@ from curriculum import selectors, services
 from curriculum.forms import EnrolReportForm
 
 
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     person = person_of(request.user)
     progress = selectors.paths_for(person=person) if person else []
@@ -26,6 +27,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def path_detail(request: HttpRequest, slug: str) -> HttpResponse:
     path = selectors.path_get(slug=slug)
     person = person_of(request.user)
@@ -75,6 +77,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect_back(request, path.get_absolute_url())
 
 
+@require_safe
 def person_progress(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_get_visible(user=request.user, pk=pk)
     return render(
@@ -88,6 +91,7 @@ def person_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def team(request: HttpRequest) -> HttpResponse:
     me = own_person(request)
     if not person_is_manager(me):

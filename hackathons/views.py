@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.notebooks import NOTEBOOK_CSP
 from core.selectors import person_of
@@ -43,6 +43,7 @@ def _not_found(error: PermissionDenied) -> Http404:
 # --- Overview, ideas ------------------------------------------------------------------------
 
 
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     person = person_of(request.user)
     return render(
@@ -57,6 +58,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def ideas(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -70,6 +72,7 @@ def ideas(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def idea_new(request: HttpRequest) -> HttpResponse:
     person = own_person(request)
     initial = {"event": Event.objects.filter(slug=request.GET.get("event", "")).first()}
@@ -86,6 +89,7 @@ def idea_new(request: HttpRequest) -> HttpResponse:
     return render(request, "hackathons/idea_form.html", {"form": form}, status=status)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
     idea = selectors.idea_get_visible(user=request.user, pk=pk)
     if idea.merged_into_id:
@@ -172,6 +176,7 @@ def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Events ---------------------------------------------------------------------------------
 
 
+@require_safe
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get_visible(user=request.user, slug=slug)
     person = person_of(request.user)
@@ -197,6 +202,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get_organised(user=request.user, slug=slug)
     person = own_person(request)
@@ -233,6 +239,7 @@ def event_extend(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("hackathons:event-edit", slug=event.slug)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_new(request: HttpRequest) -> HttpResponse:
     """Staff create an event; its criteria and awards come next, on the organise page."""
     if not selectors.may_create_event(user=request.user):
@@ -308,6 +315,7 @@ def _organise_section(event: Event, section: str) -> str:
     return f"{reverse('hackathons:event-organise', kwargs={'slug': event.slug})}#{section}"
 
 
+@require_safe
 def event_organise(request: HttpRequest, slug: str) -> HttpResponse:
     """Organisers: who organises and judges, the judging criteria and the awards."""
     event = selectors.event_get_organised(user=request.user, slug=slug)
@@ -411,6 +419,7 @@ def team_create(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(team)
 
 
+@require_safe
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = selectors.team_get_visible(user=request.user, pk=pk)
     person = person_of(request.user)
@@ -490,6 +499,7 @@ def join_answer(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Submissions ----------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def submission_edit(request: HttpRequest, pk: int) -> HttpResponse:
     team = selectors.team_get_visible(user=request.user, pk=pk)
     person = own_person(request)
@@ -540,6 +550,7 @@ def _submission_save(request, form, *, team, person) -> Submission | None:
     return submission
 
 
+@require_safe
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = selectors.submission_get_visible(user=request.user, pk=pk)
     person = person_of(request.user)
@@ -558,6 +569,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = selectors.attachment_get_visible(user=request.user, pk=pk)
     response = FileResponse(
@@ -568,6 +580,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@require_safe
 def attachment_notebook(request: HttpRequest, pk: int) -> HttpResponse:
     """A notebook rendered and sanitised at upload, in a sandboxed document."""
     attachment = selectors.attachment_get_visible(user=request.user, pk=pk)
@@ -582,6 +595,7 @@ def attachment_notebook(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Judging and results --------------------------------------------------------------------
 
 
+@require_safe
 def judging(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get_judged(user=request.user, slug=slug)
     judge = own_person(request)
@@ -604,6 +618,7 @@ def judging(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def judge_score(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = selectors.event_get_judged(user=request.user, slug=slug)
     judge = own_person(request)
@@ -637,6 +652,7 @@ def judge_score(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def progress(request: HttpRequest, slug: str) -> HttpResponse:
     """Organisers: who has scored what, the ranking so far, awards, and publishing."""
     event = selectors.event_get_organised(user=request.user, slug=slug)
@@ -685,6 +701,7 @@ def award_give(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("hackathons:progress", slug=event.slug)
 
 
+@require_safe
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get_published(user=request.user, slug=slug)
     return render(
@@ -699,6 +716,7 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def showcase(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")[:200]
     skill = request.GET.get("skill", "")[:60]

@@ -5,7 +5,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from core.audit.models import AuditAction
 from core.audit.services import audit_record
@@ -48,6 +53,7 @@ GRADEBOOK_PAGE_SIZE = 50
 REGRADE_PAGE_SIZE = 50
 
 
+@require_safe
 def lab_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -66,9 +72,15 @@ def _sees_gradebook(request: HttpRequest) -> bool:
     return request.user.is_staff or person_is_manager(person_of(request.user))
 
 
-def lab_detail(
+@require_safe
+def lab_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return lab_page(request, slug)
+
+
+def lab_page(
     request: HttpRequest, slug: str, form: SubmissionForm | None = None, status: int = 400
 ):
+    """The lab's page; with `form`, as the answer to a refused upload (`status`)."""
     lab = selectors.lab_get(slug=slug)
     spec = lab.current_version.get_spec()
     # Curriculum authors only: the import report names hidden tests and how they are judged.
@@ -136,9 +148,9 @@ def lab_submit(request: HttpRequest, slug: str) -> HttpResponse:
     throttle = SubmissionThrottle()
     if form.is_valid() and not throttle.allow_request(request, None):
         form.add_error("notebook", throttle.refusal())
-        return lab_detail(request, slug, form=form, status=429)
+        return lab_page(request, slug, form=form, status=429)
     if not form.is_valid():
-        return lab_detail(request, slug, form=form)
+        return lab_page(request, slug, form=form)
     upload = form.cleaned_data["notebook"]
     try:
         submission = submission_create(
@@ -146,11 +158,12 @@ def lab_submit(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except UploadError as error:
         form.add_error("notebook", error.reason)
-        return lab_detail(request, slug, form=form)
+        return lab_page(request, slug, form=form)
     # No flash message: the submission page's own banner says where grading is, and follows it.
     return redirect(submission)
 
 
+@require_safe
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = selectors.submission_get(user=request.user, pk=pk)
     reviewer = selectors.may_review(submission=submission, person=person_of(request.user))

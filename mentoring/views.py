@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.audit.models import AuditAction
 from core.audit.services import audit_read
@@ -33,6 +33,7 @@ TEAM_REQUESTS = 20  # the newest proposals and requests of a manager's reports o
 # --- Overview and availability --------------------------------------------------------------
 
 
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     person = person_of(request.user)
     mentorships = selectors.mentorships_of(person=person) if person else Mentorship.objects.none()
@@ -57,6 +58,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def availability(request: HttpRequest) -> HttpResponse:
     person = own_person(request)
     profile = selectors.mentor_profile_of(person)
@@ -87,6 +89,7 @@ def availability(request: HttpRequest) -> HttpResponse:
 # --- Matching and proposals -----------------------------------------------------------------
 
 
+@require_safe
 def match(request: HttpRequest) -> HttpResponse:
     """For managers (their reports) and staff (everyone): one mentee's suggestions, or the
     optimal assignment for everyone without a mentor."""
@@ -148,6 +151,7 @@ def _match_url() -> str:
 # --- Finding a mentor yourself --------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def find(request: HttpRequest) -> HttpResponse:
     """An engineer's own best mentor suggestions, each explained, and a form to ask one of
     them (POST): asking is the engineer's acceptance; the mentor then accepts or declines."""
@@ -209,7 +213,13 @@ def _request_form(suggestion, posted) -> MentorshipRequestForm:
 # --- One mentorship -------------------------------------------------------------------------
 
 
-def mentorship_detail(request: HttpRequest, pk: int, session_form=None) -> HttpResponse:
+@require_safe
+def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return mentorship_page(request, pk)
+
+
+def mentorship_page(request: HttpRequest, pk: int, session_form=None) -> HttpResponse:
+    """The mentorship's page; with `session_form`, as the answer to a refused session."""
     mentorship = selectors.mentorship_get_visible(user=request.user, pk=pk)
     person = person_of(request.user)
     party = mentorship.party(person)
@@ -300,9 +310,10 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Session logged.")
             return redirect(session)
-    return mentorship_detail(request, pk, session_form=form)
+    return mentorship_page(request, pk, session_form=form)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The shared agenda and notes, the action items, and your own private note."""
     session = selectors.session_get_visible(user=request.user, pk=pk)
@@ -351,6 +362,7 @@ def _feedback_people(request: HttpRequest):
     return Person.objects.in_directory(request.user).select_related("user")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def feedback(request: HttpRequest) -> HttpResponse:
     """Feedback you received, gave, or may read about your reports; and a form to write one."""
     person = own_person(request)
@@ -387,6 +399,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def feedback_note(request: HttpRequest, pk: int) -> HttpResponse:
     note = selectors.feedback_get_visible(user=request.user, pk=pk)
     if request.method == "POST":
@@ -412,6 +425,7 @@ def feedback_note(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def feedback_requests(request: HttpRequest) -> HttpResponse:
     person = own_person(request)
     form = FeedbackRequestForm(request.POST or None, people=_feedback_people(request))
@@ -439,6 +453,7 @@ def feedback_requests(request: HttpRequest) -> HttpResponse:
 # --- Cadence --------------------------------------------------------------------------------
 
 
+@require_safe
 def cadence(request: HttpRequest) -> HttpResponse:
     """For managers (their reports) and staff (everyone): days since feedback and sessions."""
     if not selectors.may_propose(user=request.user):
@@ -456,6 +471,7 @@ def cadence(request: HttpRequest) -> HttpResponse:
 # --- Questions board ------------------------------------------------------------------------
 
 
+@require_safe
 def questions(request: HttpRequest) -> HttpResponse:
     """The board: every question, newest first; `?skill=<slug>` and `?unanswered=1` filter."""
     found = selectors.question_list_visible(user=request.user)
@@ -470,6 +486,7 @@ def questions(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def question_ask(request: HttpRequest) -> HttpResponse:
     person = own_person(request)
     form = QuestionForm(request.POST or None)
@@ -489,6 +506,7 @@ def question_ask(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Only the author (anonymous or not) edits a question; anyone else gets 404."""
     question = selectors.question_get_own(user=request.user, pk=pk)
@@ -512,6 +530,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The question, its answers, and a form to answer (POST)."""
     question = selectors.question_get_visible(user=request.user, pk=pk)
@@ -560,6 +579,7 @@ def question_accept(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Learning time --------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def learning(request: HttpRequest) -> HttpResponse:
     """Log time spent learning; your recent weeks against the goal."""
     person = own_person(request)
@@ -588,6 +608,7 @@ def learning(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def learning_team(request: HttpRequest) -> HttpResponse:
     """For managers: their reports' (transitive) learning time in recent weeks vs the goal."""
     team = selectors.learning_team_of(user=request.user)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.notifications import selectors, services
 from core.notifications.forms import PreferencesForm
@@ -13,6 +13,7 @@ from core.shortcuts import own_person, redirect_back
 PAGE_SIZE = 25
 
 
+@require_safe
 def notification_list(request: HttpRequest) -> HttpResponse:
     person = own_person(request)
     unread_only = request.GET.get("show") == "unread"
@@ -29,6 +30,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notification to what it is about; opening it marks it read."""
     notification = selectors.notification_get(user=request.user, pk=pk)
@@ -51,6 +53,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
     return redirect_back(request, "notifications:list")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     person = own_person(request)
     form = PreferencesForm(

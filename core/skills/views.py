@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.models import CareerStage, Person
 from core.selectors import person_get_visible, person_list_visible, person_of
@@ -19,10 +20,12 @@ def _person_skill_url(person: Person, skill) -> str:
     return reverse("skills:person-skill", kwargs={"pk": person.pk, "slug": skill.slug})
 
 
+@require_safe
 def my_matrix(request: HttpRequest) -> HttpResponse:
     return _matrix_page(request, own_person(request))
 
 
+@require_safe
 def person_matrix(request: HttpRequest, pk: int) -> HttpResponse:
     return _matrix_page(request, person_get_visible(user=request.user, pk=pk))
 
@@ -44,6 +47,7 @@ def _matrix_page(request: HttpRequest, person: Person) -> HttpResponse:
     )
 
 
+@require_safe
 def person_skill(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     """One skill of one person: the full assessment history and the evidence behind it."""
     person = person_get_visible(user=request.user, pk=pk)
@@ -66,6 +70,7 @@ def person_skill(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def assess(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     """Rate yourself, or someone you manage, in one skill; the rubric is the list of choices."""
     subject, role = selectors.person_get_assessable(user=request.user, pk=pk)
@@ -95,6 +100,7 @@ def assess(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     subject, role = selectors.person_get_assessable(user=request.user, pk=pk)
     form = EvidenceForm(request.POST or None, initial={"skill": request.GET.get("skill")})
@@ -122,6 +128,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def heatmap(request: HttpRequest) -> HttpResponse:
     form = HeatmapFilterForm(request.GET or None)
     team, career_stage = None, ""
@@ -136,6 +143,7 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     return render(request, "skills/heatmap.html", {"form": form, "heatmap": result})
 
 
+@require_safe
 def coverage(request: HttpRequest) -> HttpResponse:
     total, rows = selectors.coverage()
     return render(
@@ -150,6 +158,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def catalog(request: HttpRequest) -> HttpResponse:
     rows = [
         (skill, selectors.targets_by_stage(skill=skill))
@@ -158,6 +167,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     return render(request, "skills/catalog.html", {"rows": rows, "stages": CareerStage.labels})
 
 
+@require_safe
 def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A skill, its rubric and targets, and who is strong in it (names and levels only)."""
     skill = selectors.skill_get(slug=slug)
@@ -181,6 +191,7 @@ def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_safe
 def review_requests(request: HttpRequest) -> HttpResponse:
     person = own_person(request)
     show_sent = request.GET.get("show") == "sent"
@@ -199,6 +210,7 @@ def review_requests(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def review_request_create(request: HttpRequest) -> HttpResponse:
     person = own_person(request)
     reviewers = selectors.reviewer_candidates(person=person)
@@ -227,4 +239,5 @@ def review_request_create(request: HttpRequest) -> HttpResponse:
         request,
         "skills/review_request_form.html",
         {"form": form, "has_reviewers": reviewers.exists()},
+        status=400 if request.method == "POST" else 200,
     )

@@ -18,6 +18,7 @@ from labs.services import keep_run, lab_store, submission_adjust, with_hand_grad
 from labs.spec import SpecCell
 from tests.labs.conftest import REFERENCE_LAB
 from tests.mentoring.url_matrix import mentorship_of
+from tests.url_matrix import cast_people
 
 ESSAY = SpecCell(
     index=900,
@@ -79,8 +80,8 @@ def lab_evidence(person):
 
 @pytest.fixture
 def mentor(org):
-    """org.outsider mentors org.peer (an active mentorship); the peer is the learner here."""
-    return mentorship_of(org).mentor
+    """The matrix's mentor mentors org.peer (an active mentorship); the peer is the learner."""
+    return mentorship_of(cast_people(org)).mentor
 
 
 def test_an_answer_graded_by_hand_waits_then_counts(org, mentor):
@@ -256,7 +257,14 @@ def test_the_learner_sees_the_history_on_their_submission_page(client, org, ment
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("peer", 404), ("engineer", 404), ("manager", 404), ("outsider", 200), ("staff", 200)],
+    [
+        ("peer", 404),
+        ("engineer", 404),
+        ("manager", 404),
+        ("outsider", 404),
+        ("mentor", 200),
+        ("staff", 200),
+    ],
 )
 def test_the_grading_page_is_for_mentors_and_staff(client, org, mentor, who, expected):
     submission = graded(lab_with_essay(), org.peer)

@@ -296,8 +296,9 @@ def test_the_queue_holds_what_each_viewer_may_sign_off_longest_waiting_first(lab
 
 def test_a_mentor_finds_their_mentees_grades_in_the_queue_and_no_one_elses(lab, org):
     from tests.mentoring.url_matrix import mentorship_of
+    from tests.url_matrix import cast_people
 
-    mentor = mentorship_of(org).mentor  # the outsider mentors the peer
+    mentor = mentorship_of(cast_people(org)).mentor  # the matrix's mentor mentors the peer
     peers = waiting(lab, org.peer)
     waiting(lab, org.engineer)  # not their mentee
 
