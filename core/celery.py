@@ -6,17 +6,29 @@ backend). Where the broker is and what runs periodically come from `core/setting
 (`CELERY_*`); how tasks are delivered is fixed here, because no deployment should change it.
 """
 
+import functools
 import logging
 import os
 
-from celery import Celery
+from celery import Celery, shared_task
 from celery.signals import worker_ready
+from django.db import InterfaceError, OperationalError
 from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
 logger = logging.getLogger(__name__)
 
 app = Celery("cultivate")
+
+# Notifications are rows deduplicated by key, so sending one again is harmless: a database that
+# is away for a moment (a restart, a failover) is waited for, about two minutes in all, rather
+# than the notification being dropped with the failed task.
+notification_task = functools.partial(
+    shared_task,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    max_retries=6,
+)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.update(
     task_serializer="json",

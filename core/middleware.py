@@ -1,10 +1,17 @@
+import logging
+import sys
+
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
-from django.db import DataError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.signals import got_request_exception
+from django.db import DataError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+
+logger = logging.getLogger(__name__)
 
 # Pages a staff member without two-factor authentication may still reach: setting it up,
 # signing out. (Static files are served by whitenoise before any middleware runs.)
@@ -96,3 +103,81 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+# What an HTML form sends (and a browser's preflight): every page, ours, allauth's or the
+# admin's, is one. Only the API takes PUT, PATCH and DELETE.
+PAGE_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+
+
+class PageMethodsMiddleware:
+    """A PUT, PATCH or DELETE to a page is refused (405) before any view sees it: some views
+    (allauth's among them) would otherwise treat it like a GET or a POST."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in PAGE_METHODS and not request.path.startswith("/api/"):
+            return HttpResponseNotAllowed(PAGE_METHODS[:3])
+        return self.get_response(request)
+
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+DATABASE_DOWN_MESSAGE = (
+    "Cultivate cannot reach its database just now. Please try again in a minute; if you were "
+    "saving something, check afterwards that it is there."
+)
+DATABASE_DOWN_RETRY_AFTER = 30  # seconds: a database restart or a failover takes about that
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 in the product's words, made without the database: JSON for the API; for a person,
+    a static page (templates/503.html) rendered without the request, so that no context
+    processor runs a query."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": DATABASE_DOWN_MESSAGE}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(DATABASE_DOWN_RETRY_AFTER)
+    return response
+
+
+def _note_database_error(sender, request=None, **kwargs) -> None:
+    """Django turns an exception into a 500 page at the middleware that raised it, so an outer
+    middleware never sees the exception itself; it hears of it through this signal, sent while
+    the exception is being handled."""
+    if request is not None and isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        request._database_unavailable = True
+
+
+got_request_exception.connect(_note_database_error, dispatch_uid="core.middleware.database")
+
+
+class DatabaseUnavailableMiddleware:
+    """The database unreachable (down, restarting, failing over, a network cut) is a 503 with a
+    clear message and a Retry-After header, never the generic 500 page. A view's error is
+    caught by `process_exception`; one raised by the middleware inside this one (the session
+    loaded or saved, the signed-in user looked up) has already become a 500 response by the
+    time it gets here, which `_note_database_error` marks for replacing. So this sits outside
+    the session and authentication middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "_database_unavailable", False):
+            return database_unavailable(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, DATABASE_ERRORS):
+            return None
+        logger.warning(
+            "%s %s: the database is unavailable, answered 503",
+            request.method,
+            request.path,
+            exc_info=exception,
+        )
+        return database_unavailable(request)

@@ -2,6 +2,7 @@ import socket
 
 from celery import shared_task
 
+from core.celery import notification_task
 from core.services import worker_heartbeat_record
 
 
@@ -11,7 +12,7 @@ def worker_heartbeat(self, hostname: str | None = None) -> None:
     worker_heartbeat_record(hostname=hostname or self.request.hostname or socket.gethostname())
 
 
-@shared_task(name="core.tasks.notify_review_requests")
+@notification_task(name="core.tasks.notify_review_requests")
 def notify_review_requests(review_request_ids: list[int]) -> int:
     """E-mail a reviewer the review requests that were made together."""
     from core.skills.services import review_requests_notify

@@ -334,11 +334,14 @@ def _finish(submission, spec, graded: Graded, feedback: str, worker: str) -> Sub
             return None
         submission = Submission.objects.select_related("lab", "person").get(pk=submission.pk)
         keep_run(submission)
-    if status == SubmissionStatus.GRADED:
-        count_final_grade(submission, spec)
-    from labs.tasks import notify_graded
+        # What the grade brings (skill evidence, a re-assessment request, the learner told)
+        # commits with it or not at all: a database lost in between must not keep the grade
+        # and drop the rest, which no sweep would ever come back for.
+        if status == SubmissionStatus.GRADED:
+            count_final_grade(submission, spec)
+        from labs.tasks import notify_graded
 
-    enqueue_on_commit(notify_graded, submission.pk)
+        enqueue_on_commit(notify_graded, submission.pk)
     return submission
 
 

@@ -2,6 +2,7 @@ import logging
 
 from celery import shared_task
 
+from core.celery import notification_task
 from labs import regrades, services
 from labs.executor import SandboxUnavailable
 from labs.models import Submission
@@ -42,19 +43,19 @@ def sweep_submissions() -> None:
         logger.info("re-enqueued regrades %s", resent)
 
 
-@shared_task(name="labs.tasks.notify_review_decision")
+@notification_task(name="labs.tasks.notify_review_decision")
 def notify_review_decision(review_id: int) -> bool:
     """E-mail the learner a reviewer's sign-off or send-back."""
     return services.review_decision_notify(review_id=review_id)
 
 
-@shared_task(name="labs.tasks.notify_graded")
+@notification_task(name="labs.tasks.notify_graded")
 def notify_graded(submission_id: int) -> int:
     """E-mail the learner their grade, and their reviewers when it waits for a sign-off."""
     return services.graded_notify(submission_id=submission_id)
 
 
-@shared_task(name="labs.tasks.notify_problem_resolved")
+@notification_task(name="labs.tasks.notify_problem_resolved")
 def notify_problem_resolved(report_id: int) -> bool:
     """E-mail the learner who reported a problem with a lab how the authors resolved it."""
     from labs.ratings import problem_resolved_notify

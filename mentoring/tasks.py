@@ -3,6 +3,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from core.celery import notification_task
 from mentoring import services
 
 logger = logging.getLogger(__name__)
@@ -24,28 +25,28 @@ def reraise_questions() -> int:
     return count
 
 
-@shared_task(name="mentoring.tasks.notify_question_experts")
+@notification_task(name="mentoring.tasks.notify_question_experts")
 def notify_question_experts(question_id: int) -> int:
     """E-mail the people strong in a new question's skills (the asker never, nor a name)."""
     return services.question_notify_experts(question_id=question_id)
 
 
-@shared_task(name="mentoring.tasks.notify_feedback_received")
+@notification_task(name="mentoring.tasks.notify_feedback_received")
 def notify_feedback_received(note_id: int) -> bool:
     return services.feedback_received_notify(note_id=note_id)
 
 
-@shared_task(name="mentoring.tasks.notify_mentorship_proposed")
+@notification_task(name="mentoring.tasks.notify_mentorship_proposed")
 def notify_mentorship_proposed(mentorship_id: int) -> int:
     return services.mentorship_proposed_notify(mentorship_id=mentorship_id)
 
 
-@shared_task(name="mentoring.tasks.notify_mentorship_accepted")
+@notification_task(name="mentoring.tasks.notify_mentorship_accepted")
 def notify_mentorship_accepted(mentorship_id: int) -> int:
     return services.mentorship_accepted_notify(mentorship_id=mentorship_id)
 
 
-@shared_task(name="mentoring.tasks.notify_question_answered")
+@notification_task(name="mentoring.tasks.notify_question_answered")
 def notify_question_answered(answer_id: int) -> bool:
     """Tell the asker (anonymous or not, without naming them to anyone) about a new answer."""
     return services.question_answered_notify(answer_id=answer_id)
