@@ -14,7 +14,7 @@ from labs.models import GradingRun, Regrade, Submission, SubmissionStatus
 from labs.regrades import regrade_one, regrade_start, regrades_sweep
 from labs.services import keep_run, lab_store, submission_adjust
 from tests.labs.conftest import CORRECT, PARTIAL, REFERENCE_LAB, validated
-from tests.labs.test_hand_grading import ESSAY
+from tests.labs.hand_graded import ESSAY
 from tests.worker import wait_for
 
 
