@@ -63,8 +63,13 @@ def may_merge(*, person: Person | None, ideas: list[Idea]) -> bool:
 
 
 def event_list_visible(*, user: AbstractBaseUser) -> QuerySet[Event]:
-    return Event.objects.visible_to(user).annotate(
-        team_count=Count("teams", distinct=True), idea_count=Count("ideas", distinct=True)
+    # Ordered explicitly: an aggregate drops Meta.ordering, and the API pages through this.
+    return (
+        Event.objects.visible_to(user)
+        .annotate(
+            team_count=Count("teams", distinct=True), idea_count=Count("ideas", distinct=True)
+        )
+        .order_by(*Event._meta.ordering)
     )
 
 
