@@ -12,7 +12,6 @@ from curriculum.models import Enrolment
 from mentoring.models import Mentorship
 from tests.e2e.axe import assert_accessible
 from tests.e2e.test_platform import sign_in
-from tests.e2e.test_skills import demo  # noqa: F401 - the demo organisation fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 

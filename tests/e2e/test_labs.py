@@ -6,26 +6,22 @@ the attempts, tests carry titles, and the lab list shows the best score and the 
 import dataclasses
 import datetime
 import json
-import os
 
 import nbformat
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from labs.services import lab_store
 from tests.e2e.test_platform import sign_in
 from tests.labs.conftest import CORRECT, PARTIAL, REFERENCE_LAB, validated
-from tests.labs.test_hand_grading import ESSAY
+from tests.labs.hand_graded import ESSAY
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
 
 @pytest.fixture
-def reference_lab(skill_catalog):
-    """The demo (its skill catalog first) and the reference lab, validated once a session."""
-    with open(os.devnull, "w") as devnull:
-        call_command("seed_demo", stdout=devnull)
+def reference_lab(demo):
+    """The demo and the reference lab, validated once a session."""
     spec, report = validated(REFERENCE_LAB)
     return lab_store(spec=spec, report=report).lab
 

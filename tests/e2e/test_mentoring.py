@@ -5,7 +5,6 @@ var/screenshots/mentoring-*.png."""
 import pytest
 
 from tests.e2e.test_platform import sign_in
-from tests.e2e.test_skills import demo  # noqa: F401 - the demo organisation fixture
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +16,7 @@ def as_user(page, live_server, login: str, path: str) -> None:
     page.goto(f"{live_server.url}{path}")
 
 
-def test_propose_accept_session_feedback_acknowledged(page, live_server, demo, artifacts_dir):  # noqa: F811
+def test_propose_accept_session_feedback_acknowledged(page, live_server, demo, artifacts_dir):
     as_user(page, live_server, "tomas", "/mentoring/match/")
     page.get_by_label("Mentee").select_option(label="Amara Nwosu")
     page.get_by_role("button", name="Show").click()

@@ -11,10 +11,8 @@ import pytest
 from django.urls import reverse
 
 from core.models import Person
-from tests.core.test_auth import current_totp_code
 from tests.e2e.axe import assert_accessible
-from tests.e2e.test_platform import sign_in
-from tests.e2e.test_skills import demo  # noqa: F401 - the demo organisation fixture
+from tests.e2e.test_platform import sign_in, sign_in_with_totp
 from tests.factories import enable_totp
 
 pytestmark = pytest.mark.browser
@@ -42,13 +40,11 @@ ROLES = [
 def signed_in(page, live_server, login: str) -> None:
     """Signed in as a demo account; the staff admin with two-factor authentication set up."""
     if login == "admin":
-        enable_totp(Person.objects.get(user__username="admin").user)
-    sign_in(page, live_server.url, login)
-    if login == "admin":
-        page.get_by_label("Code").fill(
-            current_totp_code(Person.objects.get(user__username="admin").user)
-        )
-        page.get_by_role("button", name="Sign In").click()
+        user = Person.objects.get(user__username="admin").user
+        enable_totp(user)
+        sign_in_with_totp(page, live_server.url, user)
+    else:
+        sign_in(page, live_server.url, login)
     page.wait_for_url(f"{live_server.url}/")
 
 
@@ -124,7 +120,7 @@ def walk(page, base: str, start: list[str], shot) -> dict[str, object]:
 def test_every_page_of_the_navigation_fits_a_phone_and_a_laptop(
     page,
     live_server,
-    demo,  # noqa: F811 - the fixture imported above
+    demo,
     artifacts_dir,
     role,
     login,
@@ -172,7 +168,7 @@ RADAR_LABELS = """() => {
 def test_the_radar_scales_to_a_phone_with_labels_one_can_read(
     page,
     live_server,
-    demo,  # noqa: F811 - the fixture imported above
+    demo,
     artifacts_dir,
 ):
     page.set_viewport_size(PHONE)
@@ -195,7 +191,7 @@ def test_the_radar_scales_to_a_phone_with_labels_one_can_read(
 def test_the_person_page_has_no_serious_accessibility_violation(
     page,
     live_server,
-    demo,  # noqa: F811 - the fixture imported above
+    demo,
     login,
     whose,
 ):

@@ -1,21 +1,11 @@
 """Acceptance 5: demo users open their skill matrix and the team heatmap in a real browser;
 screenshots land in var/screenshots/, and every chart has a table or text equivalent."""
 
-import os
-
 import pytest
-from django.core.management import call_command
 
 from tests.e2e.test_platform import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(skill_catalog):
-    """The demo organisation on the flushed database of a browser test, catalog first."""
-    with open(os.devnull, "w") as devnull:
-        call_command("seed_demo", stdout=devnull)
 
 
 def signed_in_at(page, live_server, login: str, path: str) -> None:

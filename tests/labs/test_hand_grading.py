@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from core.skills.models import EvidenceKind
 from labs.models import GradeAdjustment, Submission, SubmissionStatus
 from labs.services import submission_adjust
-from tests.labs.hand_graded import ANSWER, ESSAY, graded, lab_with_essay  # noqa: F401
+from tests.labs.hand_graded import graded, lab_with_essay
 from tests.mentoring.url_matrix import mentorship_of
 from tests.url_matrix import cast_people
 
